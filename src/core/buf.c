@@ -1,0 +1,224 @@
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/buf.h"
+
+char rift_buf_slop[1];
+
+void rift_buf_init(struct rift_buf *b, size_t max)
+{
+  b->buf = rift_buf_slop;
+  b->len = 0;
+  b->alloc = 0;
+  b->max = max;
+  b->err = RIFT_OK;
+}
+
+void rift_buf_release(struct rift_buf *b)
+{
+  if(b->alloc)
+    free(b->buf);
+  rift_buf_init(b, b->max);
+}
+
+rift_err rift_buf_grow(struct rift_buf *b, size_t extra)
+{
+  size_t need, nalloc;
+  char *p;
+  if(b->err)
+    return b->err;
+  if(extra > b->max || b->len > b->max - extra) {
+    b->err = RIFT_LIMIT;
+    return b->err;
+  }
+  need = b->len + extra + 1;
+  if(b->alloc && need <= b->alloc)
+    return RIFT_OK;
+  nalloc = b->alloc ? b->alloc : 64;
+  while(nalloc < need)
+    nalloc = nalloc < ((size_t)1 << 62) ? nalloc * 2 : need;
+  if(nalloc > b->max + 1)
+    nalloc = b->max + 1;
+  p = b->alloc ? realloc(b->buf, nalloc) : malloc(nalloc);
+  if(!p) {
+    b->err = RIFT_NOMEM;
+    return b->err;
+  }
+  if(!b->alloc)
+    p[0] = 0;
+  b->buf = p;
+  b->alloc = nalloc;
+  return RIFT_OK;
+}
+
+char *rift_buf_detach(struct rift_buf *b, size_t *len)
+{
+  char *r;
+  if(len)
+    *len = b->len;
+  if(!b->alloc) {
+    r = malloc(1);
+    if(r)
+      r[0] = 0;
+  }
+  else {
+    r = b->buf;
+  }
+  rift_buf_init(b, b->max);
+  return r;
+}
+
+rift_err rift_buf_vaddf(struct rift_buf *b, const char *fmt, va_list ap)
+{
+  va_list cp;
+  int n;
+  char *d;
+  va_copy(cp, ap);
+  n = vsnprintf(NULL, 0, fmt, cp);
+  va_end(cp);
+  if(n < 0)
+    return RIFT_INVALID;
+  d = rift_buf_reserve(b, (size_t)n);
+  if(!d)
+    return b->err;
+  vsnprintf(d, (size_t)n + 1, fmt, ap);
+  rift_buf_commit(b, (size_t)n);
+  return RIFT_OK;
+}
+
+rift_err rift_buf_addf(struct rift_buf *b, const char *fmt, ...)
+{
+  va_list ap;
+  rift_err rc;
+  va_start(ap, fmt);
+  rc = rift_buf_vaddf(b, fmt, ap);
+  va_end(ap);
+  return rc;
+}
+
+static const char digit_pairs[201] =
+  "00010203040506070809101112131415161718192021222324252627282930313233343536"
+  "37383940414243444546474849505152535455565758596061626364656667686970717273"
+  "7475767778798081828384858687888990919293949596979899";
+
+size_t rift_fmt_u64(char *d, uint64_t v)
+{
+  char tmp[20];
+  size_t i = sizeof(tmp), n;
+  while(v >= 100) {
+    unsigned r = (unsigned)(v % 100);
+    v /= 100;
+    i -= 2;
+    memcpy(tmp + i, digit_pairs + 2 * r, 2);
+  }
+  if(v >= 10) {
+    i -= 2;
+    memcpy(tmp + i, digit_pairs + 2 * v, 2);
+  }
+  else {
+    tmp[--i] = (char)('0' + v);
+  }
+  n = sizeof(tmp) - i;
+  memcpy(d, tmp + i, n);
+  return n;
+}
+
+rift_err rift_buf_add_u64(struct rift_buf *b, uint64_t v)
+{
+  char *d = rift_buf_reserve(b, 20);
+  if(!d)
+    return b->err;
+  rift_buf_commit(b, rift_fmt_u64(d, v));
+  return RIFT_OK;
+}
+
+rift_err rift_buf_add_i64(struct rift_buf *b, int64_t v)
+{
+  char *d = rift_buf_reserve(b, 21);
+  size_t n = 0;
+  uint64_t u = (uint64_t)v;
+  if(!d)
+    return b->err;
+  if(v < 0) {
+    d[n++] = '-';
+    u = 0 - u;
+  }
+  n += rift_fmt_u64(d + n, u);
+  rift_buf_commit(b, n);
+  return RIFT_OK;
+}
+
+rift_err rift_buf_add_hex(struct rift_buf *b, uint64_t v, int width, int upper)
+{
+  const char *xd = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  char tmp[16];
+  int i = 16, n;
+  char *d = rift_buf_reserve(b, 18);
+  if(!d)
+    return b->err;
+  do {
+    tmp[--i] = xd[v & 15];
+    v >>= 4;
+  } while(v);
+  if(width > 16)
+    width = 16;
+  while(16 - i < width)
+    tmp[--i] = '0';
+  d[0] = '0';
+  d[1] = 'x';
+  n = 16 - i;
+  memcpy(d + 2, tmp + i, (size_t)n);
+  rift_buf_commit(b, (size_t)n + 2);
+  return RIFT_OK;
+}
+
+rift_err rift_buf_add_json(struct rift_buf *b, const char *s, size_t n)
+{
+  static const char hx[] = "0123456789abcdef";
+  size_t i, start = 0;
+  for(i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if(c >= 0x20 && c != '"' && c != '\\')
+      continue;
+    if(i > start && rift_buf_add(b, s + start, i - start))
+      return b->err;
+    start = i + 1;
+    switch(c) {
+    case '"': rift_buf_add(b, "\\\"", 2); break;
+    case '\\': rift_buf_add(b, "\\\\", 2); break;
+    case '\n': rift_buf_add(b, "\\n", 2); break;
+    case '\r': rift_buf_add(b, "\\r", 2); break;
+    case '\t': rift_buf_add(b, "\\t", 2); break;
+    default: {
+      char e[6] = { '\\', 'u', '0', '0', hx[c >> 4], hx[c & 15] };
+      rift_buf_add(b, e, 6);
+    }
+    }
+  }
+  if(i > start)
+    rift_buf_add(b, s + start, i - start);
+  return b->err;
+}
+
+rift_err rift_buf_add_xml(struct rift_buf *b, const char *s, size_t n)
+{
+  size_t i, start = 0;
+  for(i = 0; i < n; i++) {
+    const char *e;
+    switch(s[i]) {
+    case '&': e = "&amp;"; break;
+    case '<': e = "&lt;"; break;
+    case '>': e = "&gt;"; break;
+    case '"': e = "&quot;"; break;
+    case '\'': e = "&apos;"; break;
+    default: continue;
+    }
+    if(i > start)
+      rift_buf_add(b, s + start, i - start);
+    rift_buf_adds(b, e);
+    start = i + 1;
+  }
+  if(i > start)
+    rift_buf_add(b, s + start, i - start);
+  return b->err;
+}

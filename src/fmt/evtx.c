@@ -1,0 +1,612 @@
+/*
+ * evtx.c - EVTX files, chunks and records.
+ *
+ * File header (4096 bytes, the first 128 used):
+ *   0   "ElfFile\0"           8   first chunk u64      16  last chunk u64
+ *   24  next record id u64    32  header size u32 (128)
+ *   36  minor u16  38 major u16 (3)   40 header block size u16 (4096)
+ *   42  chunk count u16       120 flags u32 (1 dirty, 2 full)
+ *   124 CRC32 of bytes 0..119
+ *
+ * Chunk (65536 bytes; header 512):
+ *   0   "ElfChnk\0"           8   first record number u64
+ *   16  last record number    24  first record id u64   32 last record id
+ *   40  header size u32 (128) 44  last record offset u32
+ *   48  free space offset u32 52  CRC32 of records [512, free space)
+ *   120 flags u32             124 CRC32 of bytes 0..119 and 128..511
+ *   128 64 string offsets     384 32 template offsets
+ *   512 records
+ *
+ * Record:
+ *   0   "**\0\0"  4 size u32  8 record id u64  16 written FILETIME u64
+ *   24  BinXML fragment (size - 28 bytes)      size-4  size u32 again
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "core/cur.h"
+#include "core/rtime.h"
+#include "fmt/binxml-int.h"
+#include "fmt/evtx.h"
+
+#define REC_HDR 24
+#define REC_MIN 28
+#define CHUNK_HDR 512
+
+struct rift_evtx_ctx {
+  struct bx_chunk bx;
+  struct bx_doc doc;
+};
+
+rift_err rift_evtx_ctx_new(struct rift_evtx_ctx **out)
+{
+  struct rift_evtx_ctx *c = calloc(1, sizeof(*c));
+  rift_err rc;
+  if(!c)
+    return RIFT_NOMEM;
+  rc = bx_chunk_init(&c->bx);
+  if(rc) {
+    free(c);
+    return rc;
+  }
+  *out = c;
+  return RIFT_OK;
+}
+
+void rift_evtx_ctx_free(struct rift_evtx_ctx **c)
+{
+  if(!*c)
+    return;
+  bx_chunk_release(&(*c)->bx);
+  free(*c);
+  *c = NULL;
+}
+
+int rift_evtx_sniff(const uint8_t *p, size_t len)
+{
+  return (len >= 8 && !memcmp(p, "ElfFile\0", 8)) ||
+         (len >= 8 && !memcmp(p, "ElfChnk\0", 8));
+}
+
+static uint32_t crc(const uint8_t *p, size_t n)
+{
+  return (uint32_t)crc32(0, p, (uInt)n);
+}
+
+rift_err rift_evtx_open(struct rift_evtx *e, const struct rift_source *src,
+                        struct rift_diag *d)
+{
+  struct rift_evtx_header *h = &e->hdr;
+  struct rift_cur c;
+  memset(e, 0, sizeof(*e));
+  e->src = src;
+  rift_cur_init(&c, src->data, src->len);
+  if(src->len >= 8 && !memcmp(src->data, "ElfFile\0", 8)) {
+    rift_cur_skip(&c, 8);
+    h->first_chunk = rift_cur_u64(&c);
+    h->last_chunk = rift_cur_u64(&c);
+    h->next_record_id = rift_cur_u64(&c);
+    h->header_size = rift_cur_u32(&c);
+    h->minor = rift_cur_u16(&c);
+    h->major = rift_cur_u16(&c);
+    h->block_size = rift_cur_u16(&c);
+    h->nchunks = rift_cur_u16(&c);
+    rift_cur_seek(&c, 120);
+    h->flags = rift_cur_u32(&c);
+    h->crc = rift_cur_u32(&c);
+    if(c.err) {
+      rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_TRUNCATED, 0,
+                       "truncated file header");
+      return RIFT_TRUNCATED;
+    }
+    h->valid = 1;
+    h->crc_ok = crc(src->data, 120) == h->crc;
+    if(!h->crc_ok)
+      rift_diag_report(d, RIFT_DIAG_WARN, RIFT_CORRUPT, 124,
+                       "file header checksum mismatch");
+    if(h->major != 3)
+      rift_diag_report(d, RIFT_DIAG_WARN, RIFT_UNSUPPORTED, 38,
+                       "unexpected format version %u.%u", h->major, h->minor);
+  }
+  else if(src->len > RIFT_EVTX_HEADER_SIZE + 8 &&
+          !memcmp(src->data + RIFT_EVTX_HEADER_SIZE, "ElfChnk\0", 8)) {
+    rift_diag_report(d, RIFT_DIAG_WARN, RIFT_CORRUPT, 0,
+                     "file header magic missing; reading chunks");
+  }
+  else {
+    rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_CORRUPT, 0, "not an EVTX file");
+    return RIFT_CORRUPT;
+  }
+  if(src->len > RIFT_EVTX_HEADER_SIZE)
+    e->nslots = (src->len - RIFT_EVTX_HEADER_SIZE + RIFT_EVTX_CHUNK_SIZE - 1) /
+                RIFT_EVTX_CHUNK_SIZE;
+  return RIFT_OK;
+}
+
+static int all_zero(const uint8_t *p, size_t n)
+{
+  size_t i;
+  for(i = 0; i < n; i++) {
+    if(p[i])
+      return 0;
+  }
+  return 1;
+}
+
+/* Does a plausible record start at chunk offset off? */
+static int record_at(const uint8_t *p, size_t len, size_t off, uint32_t *size)
+{
+  uint32_t s;
+  if(off + REC_MIN > len || memcmp(p + off, "**\0\0", 4))
+    return 0;
+  s = rift_le32(p + off + 4);
+  if(s < REC_MIN || s > len - off || rift_le32(p + off + s - 4) != s)
+    return 0;
+  *size = s;
+  return 1;
+}
+
+static size_t resync(const uint8_t *p, size_t len, size_t from)
+{
+  size_t off;
+  uint32_t s;
+  for(off = from; off + REC_MIN <= len; off++) {
+    if(p[off] == '*' && record_at(p, len, off, &s))
+      return off;
+  }
+  return len;
+}
+
+static rift_err emit(struct rift_evtx_ctx *c, const uint8_t *p, size_t base,
+                     size_t i, size_t off, uint32_t size, int carved,
+                     rift_evtx_record_fn fn, void *arg, struct rift_diag *d,
+                     struct rift_evtx_stats *st)
+{
+  struct rift_evtx_record r;
+  rift_err rc;
+  r.record_id = rift_le64(p + off + 8);
+  r.written = rift_le64(p + off + 16);
+  r.offset = base + off;
+  r.chunk = i;
+  r.carved = carved;
+  rc = bx_parse_record(&c->bx, (uint32_t)(off + REC_HDR),
+                       size - REC_MIN, &c->doc);
+  if(rc == RIFT_NOMEM)
+    return rc;
+  if(rc) {
+    if(!carved) {
+      st->bad_records++;
+      rift_diag_report(d, RIFT_DIAG_ERROR, rc,
+                       base + (c->bx.fail_why ? c->bx.fail_off : off),
+                       "chunk %zu: record %llu: %s", i,
+                       (unsigned long long)r.record_id,
+                       c->bx.fail_why ? c->bx.fail_why : rift_strerror(rc));
+    }
+    return RIFT_OK;
+  }
+  if(!c->doc.root) {
+    if(!carved) {
+      st->bad_records++;
+      rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_CORRUPT, base + off,
+                       "chunk %zu: record %llu: empty BinXML", i,
+                       (unsigned long long)r.record_id);
+    }
+    return RIFT_OK;
+  }
+  r.doc = &c->doc;
+  if(carved)
+    st->carved++;
+  else
+    st->records++;
+  return fn(arg, &r);
+}
+
+rift_err rift_evtx_chunk(const struct rift_evtx *e, struct rift_evtx_ctx *c,
+                         size_t i, unsigned flags, rift_evtx_record_fn fn,
+                         void *arg, struct rift_diag *d,
+                         struct rift_evtx_stats *st)
+{
+  const struct rift_source *src = e->src;
+  size_t base = RIFT_EVTX_HEADER_SIZE + i * (size_t)RIFT_EVTX_CHUNK_SIZE;
+  size_t len, off, end;
+  uint32_t free_off, size;
+  const uint8_t *p;
+  rift_err rc;
+
+  if(base >= src->len)
+    return RIFT_OK;
+  len = src->len - base;
+  if(len > RIFT_EVTX_CHUNK_SIZE)
+    len = RIFT_EVTX_CHUNK_SIZE;
+  p = src->data + base;
+  if(len < CHUNK_HDR || memcmp(p, "ElfChnk\0", 8)) {
+    if(all_zero(p, len)) {
+      st->empty_chunks++;
+      return RIFT_OK;
+    }
+    st->bad_chunks++;
+    rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_CORRUPT, base,
+                     len < CHUNK_HDR ? "chunk %zu: truncated chunk"
+                                     : "chunk %zu: bad chunk magic", i);
+    if(!(flags & RIFT_EVTX_CARVE) || len < CHUNK_HDR)
+      return RIFT_OK;
+    /* carve records out of the damaged chunk; names and templates may
+     * still resolve if the chunk body is intact */
+    bx_chunk_reset(&c->bx, p, len);
+    for(off = resync(p, len, CHUNK_HDR); off < len;
+        off = resync(p, len, off + size)) {
+      if(!record_at(p, len, off, &size))
+        break;
+      rc = emit(c, p, base, i, off, size, 1, fn, arg, d, st);
+      if(rc)
+        return rc;
+    }
+    return RIFT_OK;
+  }
+  {
+    uint32_t want = rift_le32(p + 124);
+    uint32_t got = (uint32_t)crc32(crc32(0, p, 120), p + 128, 384);
+    if(want != got && want != 0)
+      rift_diag_report(d, RIFT_DIAG_WARN, RIFT_CORRUPT, base + 124,
+                       "chunk %zu: header checksum mismatch", i);
+  }
+  free_off = rift_le32(p + 48);
+  end = free_off >= CHUNK_HDR && free_off <= len ? free_off : len;
+  bx_chunk_reset(&c->bx, p, len);
+  off = CHUNK_HDR;
+  while(off + REC_HDR <= end) {
+    if(!record_at(p, len, off, &size)) {
+      size_t next;
+      if(all_zero(p + off, end - off))
+        break;
+      st->bad_records++;
+      if(off + 8 <= len && !memcmp(p + off, "**\0\0", 4))
+        rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_CORRUPT, base + off,
+                         "chunk %zu: invalid record size %u", i,
+                         rift_le32(p + off + 4));
+      else
+        rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_CORRUPT, base + off,
+                         "chunk %zu: bad record magic", i);
+      next = resync(p, end, off + 1);
+      if(next >= end)
+        break;
+      off = next;
+      continue;
+    }
+    rc = emit(c, p, base, i, off, size, 0, fn, arg, d, st);
+    if(rc)
+      return rc;
+    off += size;
+  }
+  if(flags & RIFT_EVTX_CARVE) {
+    /* deleted or overwritten records in the slack after the last one */
+    for(off = resync(p, len, off); off < len; off = resync(p, len, off + size)) {
+      if(!record_at(p, len, off, &size))
+        break;
+      rc = emit(c, p, base, i, off, size, 1, fn, arg, d, st);
+      if(rc)
+        return rc;
+    }
+  }
+  return RIFT_OK;
+}
+
+rift_err rift_evtx_render(struct rift_buf *out, const struct rift_evtx_record *r,
+                          enum rift_evtx_format fmt)
+{
+  switch(fmt) {
+  case RIFT_EVTX_JSON:
+    return bx_render_json(out, r->doc, 0);
+  case RIFT_EVTX_JSON_PRETTY:
+    return bx_render_json(out, r->doc, 1);
+  case RIFT_EVTX_XML:
+    return bx_render_xml(out, r->doc);
+  }
+  return RIFT_INVALID;
+}
+
+/* ---- records to events ------------------------------------------------- */
+
+/* The first VALUE of a node's content, or NULL. */
+static const struct bx_node *first_value(const struct bx_doc *d,
+                                         const struct bx_node *n)
+{
+  uint32_t c;
+  for(c = n->child; c; c = d->nodes[c].next) {
+    if(d->nodes[c].kind == BX_VALUE)
+      return &d->nodes[c];
+  }
+  return NULL;
+}
+
+static const struct bx_node *attr_of(const struct bx_doc *d,
+                                     const struct bx_node *e, uint16_t known)
+{
+  uint32_t a;
+  for(a = e->attr; a; a = d->nodes[a].next) {
+    if(d->nodes[a].name->known == known)
+      return &d->nodes[a];
+  }
+  return NULL;
+}
+
+static uint64_t value_uint(const struct bx_node *v)
+{
+  switch(v->vtype) {
+  case BXT_U8: case BXT_I8: return v->len >= 1 ? v->data[0] : 0;
+  case BXT_U16: case BXT_I16: return v->len >= 2 ? rift_le16(v->data) : 0;
+  case BXT_U32: case BXT_I32: case BXT_HEX32:
+    return v->len >= 4 ? rift_le32(v->data) : 0;
+  case BXT_U64: case BXT_I64: case BXT_HEX64:
+    return v->len >= 8 ? rift_le64(v->data) : 0;
+  default:
+    return UINT64_MAX;
+  }
+}
+
+/* Text of a node's content into tmp; returns a batch copy. */
+static const char *text_of(struct rift_batch *b, struct rift_buf *tmp,
+                           const struct bx_doc *d, const struct bx_node *n,
+                           size_t *len)
+{
+  uint32_t c;
+  rift_buf_reset(tmp);
+  for(c = n->child; c; c = d->nodes[c].next) {
+    const struct bx_node *v = &d->nodes[c];
+    if(v->kind == BX_VALUE)
+      bx_value_fmt(tmp, v->vtype, v->data, v->len, BXF_TEXT);
+    else if(v->kind == BX_CDATA)
+      bx_value_fmt(tmp, BXT_STRING, v->data, v->len, BXF_TEXT);
+  }
+  if(tmp->err)
+    return NULL;
+  *len = tmp->len;
+  return rift_batch_str(b, tmp->buf, tmp->len);
+}
+
+static int is_int_type(uint8_t t)
+{
+  return t == BXT_U8 || t == BXT_I8 || t == BXT_U16 || t == BXT_I16 ||
+         t == BXT_U32 || t == BXT_I32 || t == BXT_U64 || t == BXT_I64;
+}
+
+/* Add one data field named prefix+name with the node's content. */
+static rift_err add_data(struct rift_batch *b, struct rift_event *ev,
+                         struct rift_buf *tmp, struct rift_buf *name,
+                         const struct bx_doc *d, const struct bx_node *n)
+{
+  const struct bx_node *v = first_value(d, n);
+  uint32_t id = rift_field_id(name->buf, name->len);
+  const char *s;
+  size_t len;
+  if(!id)
+    return RIFT_LIMIT;
+  if(v && !v->next && is_int_type(v->vtype)) {
+    uint64_t u = value_uint(v);
+    switch(v->vtype) {
+    case BXT_I8: return rift_event_add_int(b, ev, id, (int8_t)u);
+    case BXT_I16: return rift_event_add_int(b, ev, id, (int16_t)u);
+    case BXT_I32: return rift_event_add_int(b, ev, id, (int32_t)u);
+    case BXT_I64: return rift_event_add_int(b, ev, id, (int64_t)u);
+    default: return rift_event_add_uint(b, ev, id, u);
+    }
+  }
+  s = text_of(b, tmp, d, n, &len);
+  if(!s)
+    return tmp->err ? tmp->err : b->arena.err;
+  return rift_event_add_strref(b, ev, id, s, len);
+}
+
+#define MAX_UD_DEPTH 8
+
+/* UserData (and nested elements in EventData) flattened to dotted names. */
+static rift_err add_tree(struct rift_batch *b, struct rift_event *ev,
+                         struct rift_buf *tmp, struct rift_buf *name,
+                         const struct bx_doc *d, const struct bx_node *e,
+                         int depth)
+{
+  uint32_t c, a;
+  size_t keep = name->len;
+  rift_err rc = RIFT_OK;
+  int has_elem = 0;
+  if(depth > MAX_UD_DEPTH)
+    return RIFT_OK;
+  for(a = e->attr; a && !rc; a = d->nodes[a].next) {
+    rift_buf_setlen(name, keep);
+    rift_buf_addch(name, '.');
+    rift_buf_add(name, d->nodes[a].name->s, d->nodes[a].name->len);
+    rc = add_data(b, ev, tmp, name, d, &d->nodes[a]);
+  }
+  for(c = e->child; c && !rc; c = d->nodes[c].next) {
+    const struct bx_node *cn = &d->nodes[c];
+    if(cn->kind != BX_ELEM)
+      continue;
+    has_elem = 1;
+    rift_buf_setlen(name, keep);
+    rift_buf_addch(name, '.');
+    rift_buf_add(name, cn->name->s, cn->name->len);
+    rc = add_tree(b, ev, tmp, name, d, cn, depth + 1);
+  }
+  rift_buf_setlen(name, keep);
+  if(!rc && !has_elem && first_value(d, e))
+    rc = add_data(b, ev, tmp, name, d, e);
+  return rc ? rc : name->err;
+}
+
+static rift_err add_event_data(struct rift_batch *b, struct rift_event *ev,
+                               struct rift_buf *tmp, struct rift_buf *name,
+                               const struct bx_doc *d, const struct bx_node *ed)
+{
+  uint32_t c, unnamed = 0;
+  rift_err rc = RIFT_OK;
+  for(c = ed->child; c && !rc; c = d->nodes[c].next) {
+    const struct bx_node *cn = &d->nodes[c];
+    const struct bx_node *na;
+    if(cn->kind != BX_ELEM)
+      continue;
+    rift_buf_reset(name);
+    rift_buf_adds(name, "winlog.event_data.");
+    if(cn->name->known == BXN_DATA && (na = attr_of(d, cn, BXN_NAME))) {
+      size_t klen;
+      const char *k = text_of(b, tmp, d, na, &klen);
+      if(!k)
+        return RIFT_NOMEM;
+      rift_buf_add(name, k, klen);
+      rc = add_data(b, ev, tmp, name, d, cn);
+    }
+    else if(cn->name->known == BXN_DATA) {
+      /* unnamed <Data>: param1, param2... as Windows' renderer names them */
+      rift_buf_addf(name, "param%u", ++unnamed);
+      rc = add_data(b, ev, tmp, name, d, cn);
+    }
+    else {
+      rift_buf_add(name, cn->name->s, cn->name->len);
+      rc = add_tree(b, ev, tmp, name, d, cn, 1);
+    }
+  }
+  return rc;
+}
+
+rift_err rift_evtx_to_event(struct rift_batch *b, struct rift_event *ev,
+                            const struct rift_evtx_record *r)
+{
+  const struct bx_doc *d = r->doc;
+  const struct bx_node *root = NULL;
+  struct rift_buf tmp, name;
+  uint32_t i, c;
+  rift_err rc = RIFT_OK;
+
+  for(i = d->root; i; i = d->nodes[i].next) {
+    if(d->nodes[i].kind == BX_ELEM) {
+      root = &d->nodes[i];
+      break;
+    }
+  }
+  ev->kind = RIFT_KIND_EVTX;
+  ev->offset = r->offset;
+  ev->record_id = r->record_id;
+  ev->ts = rift_filetime_to_ns(r->written);
+  if(!root)
+    return RIFT_OK;
+  rift_buf_init(&tmp, RIFT_BUF_MAX_RECORD);
+  rift_buf_init(&name, 4096);
+  for(c = root->child; c && !rc; c = d->nodes[c].next) {
+    const struct bx_node *sec = &d->nodes[c];
+    uint32_t s;
+    if(sec->kind != BX_ELEM)
+      continue;
+    if(sec->name->known == BXN_SYSTEM) {
+      for(s = sec->child; s && !rc; s = d->nodes[s].next) {
+        const struct bx_node *n = &d->nodes[s], *v, *a;
+        size_t len;
+        const char *t;
+        if(n->kind != BX_ELEM)
+          continue;
+        switch(n->name->known) {
+        case BXN_PROVIDER:
+          if((a = attr_of(d, n, BXN_NAME)) && (t = text_of(b, &tmp, d, a, &len))) {
+            ev->provider = t;
+            rc = rift_event_add_strref(b, ev, RIFT_F_WINLOG_PROVIDER_NAME, t, len);
+          }
+          if(!rc && (a = attr_of(d, n, BXN_GUID)) &&
+             (t = text_of(b, &tmp, d, a, &len)))
+            rc = rift_event_add_strref(b, ev, RIFT_F_WINLOG_PROVIDER_GUID, t, len);
+          break;
+        case BXN_EVENTID:
+          if((v = first_value(d, n)) && value_uint(v) != UINT64_MAX) {
+            uint64_t id = value_uint(v);
+            char num[24];
+            ev->code = rift_batch_str(b, num, rift_fmt_u64(num, id));
+            rc = rift_event_add_uint(b, ev, RIFT_F_WINLOG_EVENT_ID, id);
+          }
+          else if((t = text_of(b, &tmp, d, n, &len))) {
+            ev->code = t;
+            rc = rift_event_add_strref(b, ev, RIFT_F_WINLOG_EVENT_ID, t, len);
+          }
+          break;
+        case BXN_VERSION:
+        case BXN_LEVEL:
+        case BXN_TASK:
+        case BXN_OPCODE:
+          if((v = first_value(d, n)) && value_uint(v) != UINT64_MAX)
+            rc = rift_event_add_uint(b, ev,
+                                     n->name->known == BXN_VERSION ? RIFT_F_WINLOG_VERSION
+                                     : n->name->known == BXN_LEVEL ? RIFT_F_WINLOG_LEVEL
+                                     : n->name->known == BXN_TASK ? RIFT_F_WINLOG_TASK
+                                     : RIFT_F_WINLOG_OPCODE,
+                                     value_uint(v));
+          break;
+        case BXN_KEYWORDS:
+          if((t = text_of(b, &tmp, d, n, &len)))
+            rc = rift_event_add_strref(b, ev, RIFT_F_WINLOG_KEYWORDS, t, len);
+          break;
+        case BXN_TIMECREATED:
+          if((a = attr_of(d, n, BXN_SYSTEMTIME)) && (v = first_value(d, a))) {
+            if(v->vtype == BXT_FILETIME && v->len >= 8) {
+              int64_t ns = rift_filetime_to_ns(rift_le64(v->data));
+              if(ns != RIFT_TIME_NONE)
+                ev->ts = ns;
+            }
+            else if((t = text_of(b, &tmp, d, a, &len))) {
+              int64_t ns;
+              if(!rift_time_parse(t, len, &ns))
+                ev->ts = ns;
+            }
+          }
+          break;
+        case BXN_EVENTRECORDID:
+          if((v = first_value(d, n)) && value_uint(v) != UINT64_MAX)
+            ev->record_id = value_uint(v);
+          break;
+        case BXN_CORRELATION:
+          if((a = attr_of(d, n, BXN_ACTIVITYID)) && (t = text_of(b, &tmp, d, a, &len)))
+            rc = rift_event_add_strref(b, ev, RIFT_F_WINLOG_ACTIVITY_ID, t, len);
+          if(!rc && (a = attr_of(d, n, BXN_RELATEDACTIVITYID)) &&
+             (t = text_of(b, &tmp, d, a, &len)))
+            rc = rift_event_add_strref(b, ev, RIFT_F_WINLOG_RELATED_ACTIVITY_ID, t, len);
+          break;
+        case BXN_EXECUTION:
+          if((a = attr_of(d, n, BXN_PROCESSID)) && (v = first_value(d, a)) &&
+             value_uint(v) != UINT64_MAX)
+            rc = rift_event_add_uint(b, ev, RIFT_F_WINLOG_PROCESS_PID, value_uint(v));
+          if(!rc && (a = attr_of(d, n, BXN_THREADID)) && (v = first_value(d, a)) &&
+             value_uint(v) != UINT64_MAX)
+            rc = rift_event_add_uint(b, ev, RIFT_F_WINLOG_PROCESS_TID, value_uint(v));
+          break;
+        case BXN_CHANNEL:
+          if((t = text_of(b, &tmp, d, n, &len)))
+            rc = rift_event_add_strref(b, ev, RIFT_F_WINLOG_CHANNEL, t, len);
+          break;
+        case BXN_COMPUTER:
+          if((t = text_of(b, &tmp, d, n, &len))) {
+            ev->host = t;
+            rc = rift_event_add_strref(b, ev, RIFT_F_WINLOG_COMPUTER, t, len);
+          }
+          break;
+        case BXN_SECURITY:
+          if((a = attr_of(d, n, BXN_USERID)) && (t = text_of(b, &tmp, d, a, &len)))
+            rc = rift_event_add_strref(b, ev, RIFT_F_WINLOG_USER_IDENTIFIER, t, len);
+          break;
+        default:
+          break;
+        }
+      }
+    }
+    else if(sec->name->known == BXN_EVENTDATA) {
+      rc = add_event_data(b, ev, &tmp, &name, d, sec);
+    }
+    else if(sec->name->known == BXN_USERDATA) {
+      rift_buf_reset(&name);
+      rift_buf_adds(&name, "winlog.user_data");
+      for(s = sec->child; s && !rc; s = d->nodes[s].next) {
+        /* skip the wrapper element named after the provider's schema */
+        if(d->nodes[s].kind == BX_ELEM)
+          rc = add_tree(b, ev, &tmp, &name, d, &d->nodes[s], 1);
+      }
+    }
+  }
+  rift_buf_release(&tmp);
+  rift_buf_release(&name);
+  return rc;
+}

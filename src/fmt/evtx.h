@@ -1,0 +1,107 @@
+/*
+ * evtx.h - Windows XML Event Log (EVTX) reader.
+ *
+ * Our own parser of the EVTX format: file header, 64 KiB chunks, their
+ * string and template tables, BinXML (binxml.c) with every token and value
+ * type, substitution arrays including nested BinXML.  Templates are
+ * compiled once per chunk; records are instantiated into a small node tree
+ * and rendered straight into output buffers (JSON in the shape of the Rust
+ * evtx crate's evtx_dump, XML like libevtx's evtxexport) or into rift
+ * events.
+ *
+ * Damage is data: a bad chunk or record is reported through the caller's
+ * rift_diag (file, chunk, offset, reason) and skipped; everything else in
+ * the file is still read.  Chunk slack can be carved for deleted records.
+ *
+ * Thread model: a struct rift_evtx is read-only after open and may be
+ * shared; each thread parses chunks with its own struct rift_evtx_ctx.
+ */
+#ifndef RIFT_EVTX_H
+#define RIFT_EVTX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/diag.h"
+#include "core/event.h"
+#include "source/source.h"
+
+#define RIFT_EVTX_HEADER_SIZE 4096
+#define RIFT_EVTX_CHUNK_SIZE 65536
+
+/* File header flags */
+#define RIFT_EVTX_FLAG_DIRTY 0x1
+#define RIFT_EVTX_FLAG_FULL 0x2
+
+struct rift_evtx_header {
+  uint64_t first_chunk, last_chunk, next_record_id;
+  uint32_t header_size;
+  uint16_t minor, major, block_size, nchunks;
+  uint32_t flags;
+  uint32_t crc;
+  int crc_ok;
+  int valid; /* magic present */
+};
+
+struct rift_evtx {
+  const struct rift_source *src;
+  struct rift_evtx_header hdr;
+  size_t nslots; /* 64 KiB chunk slots after the header */
+};
+
+enum rift_evtx_format { RIFT_EVTX_JSON, RIFT_EVTX_JSON_PRETTY, RIFT_EVTX_XML };
+
+/* One parsed record, valid during the callback only. */
+struct rift_evtx_record {
+  uint64_t record_id;
+  uint64_t written;      /* FILETIME from the record header */
+  uint64_t offset;       /* file offset of the record header */
+  size_t chunk;          /* chunk slot index */
+  int carved;            /* recovered from chunk slack */
+  const struct bx_doc *doc;
+};
+
+/* Per-thread parsing state (template and name caches, arenas). */
+struct rift_evtx_ctx;
+
+rift_err rift_evtx_ctx_new(struct rift_evtx_ctx **c);
+void rift_evtx_ctx_free(struct rift_evtx_ctx **c);
+
+/* Read and check the file header.  A file without the header magic but
+ * with chunks is still accepted (reported as a warning). */
+rift_err rift_evtx_open(struct rift_evtx *e, const struct rift_source *src,
+                        struct rift_diag *d);
+
+/* Chunk statistics of one parse. */
+struct rift_evtx_stats {
+  uint64_t records, bad_records, carved, bad_chunks, empty_chunks;
+};
+
+typedef rift_err (*rift_evtx_record_fn)(void *arg,
+                                        const struct rift_evtx_record *r);
+
+#define RIFT_EVTX_CARVE 0x1
+
+/* Parse chunk slot i and call fn for every good record, in order.
+ * Problems go to d.  Returns RIFT_OK unless fn failed or memory ran out. */
+rift_err rift_evtx_chunk(const struct rift_evtx *e, struct rift_evtx_ctx *c,
+                         size_t i, unsigned flags, rift_evtx_record_fn fn,
+                         void *arg, struct rift_diag *d,
+                         struct rift_evtx_stats *st);
+
+/* Render a record. */
+rift_err rift_evtx_render(struct rift_buf *out, const struct rift_evtx_record *r,
+                          enum rift_evtx_format fmt);
+
+/* Fill a rift event from a record: time, host, record id, event.code and
+ * event.provider, winlog.* fields and winlog.event_data.<Name> (or
+ * winlog.user_data.<path>) for the data.  ECS mapping happens later
+ * (map/).  path_id is the input's file id in the case. */
+rift_err rift_evtx_to_event(struct rift_batch *b, struct rift_event *ev,
+                            const struct rift_evtx_record *r);
+
+/* Magic check for sniffing: does p start like an EVTX file or chunk? */
+int rift_evtx_sniff(const uint8_t *p, size_t len);
+
+#endif

@@ -1,0 +1,108 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "source/source.h"
+
+static const uint8_t empty[1];
+
+rift_err rift_source_open(struct rift_source *s, const char *path,
+                          struct rift_diag *d)
+{
+  struct stat st;
+  int fd;
+  void *m;
+  memset(s, 0, sizeof(*s));
+  s->name = path;
+  s->data = empty;
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if(fd < 0) {
+    rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_IO, UINT64_MAX, "cannot open: %s",
+                     strerror(errno));
+    return RIFT_IO;
+  }
+  if(fstat(fd, &st)) {
+    rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_IO, UINT64_MAX, "cannot stat: %s",
+                     strerror(errno));
+    close(fd);
+    return RIFT_IO;
+  }
+  if(S_ISDIR(st.st_mode)) {
+    rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_INVALID, UINT64_MAX,
+                     "is a directory");
+    close(fd);
+    return RIFT_INVALID;
+  }
+  if(!st.st_size) {
+    close(fd);
+    return RIFT_OK;
+  }
+  m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if(m == MAP_FAILED) {
+    /* not mappable (a pipe, /proc file): read it, with a ceiling */
+    size_t cap = 1 << 16, len = 0;
+    uint8_t *buf = malloc(cap);
+    ssize_t r;
+    while(buf && (r = read(fd, buf + len, cap - len)) > 0) {
+      len += (size_t)r;
+      if(len == cap) {
+        uint8_t *nb = cap < ((size_t)1 << 32) ? realloc(buf, cap * 2) : NULL;
+        if(!nb) {
+          free(buf);
+          buf = NULL;
+          break;
+        }
+        buf = nb;
+        cap *= 2;
+      }
+    }
+    close(fd);
+    if(!buf) {
+      rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_NOMEM, UINT64_MAX,
+                       "cannot read into memory");
+      return RIFT_NOMEM;
+    }
+    s->owned = buf;
+    s->data = buf;
+    s->len = len;
+    return RIFT_OK;
+  }
+  close(fd);
+  madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+  s->map = m;
+  s->maplen = (size_t)st.st_size;
+  s->data = m;
+  s->len = (size_t)st.st_size;
+  return RIFT_OK;
+}
+
+void rift_source_mem(struct rift_source *s, const void *p, size_t len,
+                     const char *name)
+{
+  memset(s, 0, sizeof(*s));
+  s->data = len ? p : empty;
+  s->len = len;
+  s->name = name;
+}
+
+rift_err rift_source_sub(struct rift_source *s, const struct rift_source *parent,
+                         uint64_t off, uint64_t len)
+{
+  if(off > parent->len || len > parent->len - off)
+    return RIFT_TRUNCATED;
+  rift_source_mem(s, parent->data + off, (size_t)len, parent->name);
+  return RIFT_OK;
+}
+
+void rift_source_close(struct rift_source *s)
+{
+  if(s->map)
+    munmap(s->map, s->maplen);
+  free(s->owned);
+  memset(s, 0, sizeof(*s));
+  s->data = empty;
+}

@@ -1,0 +1,39 @@
+/*
+ * source.h - read-only byte sources for parsers.
+ *
+ * A parser reads from a struct rift_source: a whole file mapped read-only,
+ * a memory range (fuzzers, carved blobs, archive members) or a sub-range of
+ * another source.  Evidence is never opened for writing.
+ *
+ * The bytes stay valid until rift_source_close().  A sub-range borrows its
+ * parent's bytes; close the parent last.
+ */
+#ifndef RIFT_SOURCE_H
+#define RIFT_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/diag.h"
+#include "core/err.h"
+
+struct rift_source {
+  const uint8_t *data;
+  size_t len;
+  const char *name;  /* path or label for messages; not owned */
+  void *map;         /* mmap base if mapped */
+  size_t maplen;
+  void *owned;       /* malloc'd copy if read (not mapped) */
+};
+
+/* Open path read-only and map it.  Empty files give len 0, data non-NULL.
+ * On failure fills d (if given) with the reason. */
+rift_err rift_source_open(struct rift_source *s, const char *path,
+                          struct rift_diag *d);
+void rift_source_mem(struct rift_source *s, const void *p, size_t len,
+                     const char *name);
+rift_err rift_source_sub(struct rift_source *s, const struct rift_source *parent,
+                         uint64_t off, uint64_t len);
+void rift_source_close(struct rift_source *s);
+
+#endif
