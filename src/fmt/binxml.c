@@ -645,6 +645,72 @@ static void dlink(struct bx_doc *d, uint32_t *first, uint32_t *last,
   *last = ni;
 }
 
+static rift_err copy_list(struct inst *in, const struct bx_template *t,
+                          uint32_t ti, const struct bx_val *vals,
+                          uint32_t nvals, int nest, uint32_t *first,
+                          uint32_t *last);
+
+/* One copy of element tn per item of array value av. */
+static rift_err expand_array(struct inst *in, const struct bx_template *t,
+                             const struct bx_node *tn, const struct bx_val *av,
+                             const struct bx_val *vals, uint32_t nvals,
+                             int nest, uint32_t *first, uint32_t *last)
+{
+  struct bx_doc *d = in->d;
+  const uint8_t *p = in->c->p + av->off;
+  uint8_t base = av->type & 0x7f;
+  uint32_t off = 0, item = fixed_size(base), count = 0;
+  rift_err rc;
+  if(base != BXT_STRING && !item)
+    item = av->len ? av->len : 1; /* unsplittable: one item of all bytes */
+  while(off < av->len && count < BX_MAX_ARRAY) {
+    struct bx_node vn;
+    uint32_t ni, vi, ai, afirst = 0, alast = 0, ilen;
+    if(base == BXT_STRING) {
+      ilen = (uint32_t)rift_utf16le_strnlen(p + off, (av->len - off) / 2) * 2;
+      if(off + ilen > av->len)
+        break;
+    }
+    else {
+      if(av->len - off < item)
+        break;
+      ilen = item;
+    }
+    ni = dnode(in, tn);
+    if(!ni)
+      return RIFT_LIMIT;
+    for(ai = tn->attr; ai; ai = t->nodes[ai].next) {
+      uint32_t na, cf, cl;
+      rc = copy_list(in, t, t->nodes[ai].child, vals, nvals, nest, &cf, &cl);
+      if(rc)
+        return rc;
+      if(!cf && t->nodes[ai].allsubst)
+        continue;
+      na = dnode(in, &t->nodes[ai]);
+      if(!na)
+        return RIFT_LIMIT;
+      d->nodes[na].child = cf;
+      dlink(d, &afirst, &alast, na);
+    }
+    d->nodes[ni].attr = afirst;
+    memset(&vn, 0, sizeof(vn));
+    vn.kind = BX_VALUE;
+    vn.vtype = base;
+    vn.data = p + off;
+    vn.len = ilen;
+    if(ilen || base == BXT_STRING) {
+      vi = dnode(in, &vn);
+      if(!vi)
+        return RIFT_LIMIT;
+      d->nodes[ni].child = vi;
+    }
+    dlink(d, first, last, ni);
+    off += ilen + (base == BXT_STRING ? 2 : 0);
+    count++;
+  }
+  return RIFT_OK;
+}
+
 /* Copy the template sibling list starting at ti, substituting values. */
 static rift_err copy_list(struct inst *in, const struct bx_template *t,
                           uint32_t ti, const struct bx_val *vals,
@@ -687,6 +753,17 @@ static rift_err copy_list(struct inst *in, const struct bx_template *t,
       if(!ni)
         return RIFT_LIMIT;
       dlink(d, first, last, ni);
+      continue;
+    }
+    if(tn->kind == BX_ELEM && tn->child && !t->nodes[tn->child].next &&
+       t->nodes[tn->child].kind == BX_SUBST &&
+       t->nodes[tn->child].index < nvals &&
+       (vals[t->nodes[tn->child].index].type & BXT_ARRAY)) {
+      /* <Data>{array}</Data> renders as one element per item */
+      rc = expand_array(in, t, tn, &vals[t->nodes[tn->child].index], vals,
+                        nvals, nest, first, last);
+      if(rc)
+        return rc;
       continue;
     }
     ni = dnode(in, tn);
