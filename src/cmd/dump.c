@@ -141,6 +141,8 @@ static void emit(void *ctx, size_t i, void *slotp)
   j->st.carved += s->st.carved;
   j->st.bad_chunks += s->st.bad_chunks;
   j->st.empty_chunks += s->st.empty_chunks;
+  rift_source_forget(j->evtx.src, RIFT_EVTX_HEADER_SIZE + i * (uint64_t)RIFT_EVTX_CHUNK_SIZE,
+                     RIFT_EVTX_CHUNK_SIZE);
   rift_progress_update(&j->prog, i + 1);
 }
 

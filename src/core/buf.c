@@ -103,23 +103,27 @@ static const char digit_pairs[201] =
 
 size_t rift_fmt_u64(char *d, uint64_t v)
 {
-  char tmp[20];
-  size_t i = sizeof(tmp), n;
+  size_t n = 1, i;
+  uint64_t t = v;
+  while(t >= 10) {
+    t /= 10;
+    n++;
+  }
+  i = n;
   while(v >= 100) {
     unsigned r = (unsigned)(v % 100);
     v /= 100;
     i -= 2;
-    memcpy(tmp + i, digit_pairs + 2 * r, 2);
+    d[i] = digit_pairs[2 * r];
+    d[i + 1] = digit_pairs[2 * r + 1];
   }
   if(v >= 10) {
-    i -= 2;
-    memcpy(tmp + i, digit_pairs + 2 * v, 2);
+    d[i - 2] = digit_pairs[2 * v];
+    d[i - 1] = digit_pairs[2 * v + 1];
   }
   else {
-    tmp[--i] = (char)('0' + v);
+    d[i - 1] = (char)('0' + v);
   }
-  n = sizeof(tmp) - i;
-  memcpy(d, tmp + i, n);
   return n;
 }
 
@@ -211,7 +215,11 @@ rift_err rift_buf_add_xml(struct rift_buf *b, const char *s, size_t n)
     case '>': e = "&gt;"; break;
     case '"': e = "&quot;"; break;
     case '\'': e = "&apos;"; break;
-    default: continue;
+    default:
+      if((unsigned char)s[i] >= 0x20 || s[i] == '\t' || s[i] == '\n' ||
+         s[i] == '\r')
+        continue;
+      e = "\xef\xbf\xbd"; /* U+FFFD: XML 1.0 cannot carry this control */
     }
     if(i > start)
       rift_buf_add(b, s + start, i - start);

@@ -117,7 +117,8 @@ rift_err rift_buf_add_i64(struct rift_buf *b, int64_t v);
 rift_err rift_buf_add_hex(struct rift_buf *b, uint64_t v, int width, int upper);
 /* JSON string body (no quotes) from UTF-8 text: escapes ", \ and controls. */
 rift_err rift_buf_add_json(struct rift_buf *b, const char *s, size_t n);
-/* XML text/attribute body from UTF-8 text: escapes & < > " '. */
+/* XML text/attribute body from UTF-8 text: escapes & < > " ' and turns
+ * control characters XML 1.0 cannot carry into U+FFFD. */
 rift_err rift_buf_add_xml(struct rift_buf *b, const char *s, size_t n);
 
 /* Write digits of v at d (which must have room for 20 bytes); returns count. */

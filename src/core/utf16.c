@@ -154,6 +154,7 @@ rift_err rift_utf16le_add_xml(struct rift_buf *b, const uint8_t *src, size_t n)
     if(n - i >= 4) {
       uint64_t w = load64(src + 2 * i);
       if(!(w & 0xff80ff80ff80ff80ull) &&
+         !((w - 0x0020002000200020ull) & ~w & LANES_HI) &&
          !has_zero16(w ^ 0x0026002600260026ull) &&
          !has_zero16(w ^ 0x003c003c003c003cull) &&
          !has_zero16(w ^ 0x003e003e003e003eull) &&
@@ -174,6 +175,9 @@ rift_err rift_utf16le_add_xml(struct rift_buf *b, const uint8_t *src, size_t n)
     case '"': e = "&quot;"; el = 6; break;
     case '\'': e = "&apos;"; el = 6; break;
     default:
+      /* XML 1.0 cannot carry other controls: U+FFFD keeps it well-formed */
+      if(cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r')
+        cp = 0xfffd;
       o += rift_utf8_put(d + o, cp);
       continue;
     }

@@ -96,6 +96,7 @@ struct bx_name {
   uint32_t len, jlen, xlen;
   uint32_t off;      /* chunk offset it was read from */
   uint16_t known;    /* enum bx_known */
+  uint64_t hash;     /* of the JSON form, for duplicate keys */
 };
 
 enum bx_kind {
@@ -111,11 +112,15 @@ struct bx_node {
   uint8_t optional;  /* BX_SUBST: optional substitution */
   uint8_t allsubst;  /* BX_ELEM/BX_ATTR (template): content only substs,
                         at least one optional */
+  uint8_t elided;    /* record tree: element whose optional content is
+                        absent (XML leaves it out, JSON shows null) */
   uint16_t index;    /* BX_SUBST: value index; BX_CHARREF: code unit */
   uint32_t next;     /* next sibling */
   uint32_t attr;     /* BX_ELEM: first attribute */
   uint32_t child;    /* BX_ELEM/BX_ATTR/BX_PI: first content node */
-  const struct bx_name *name;
+  const struct bx_name *name; /* element, attribute, entity, PI name; for
+                                 a static string VALUE that is the Name of
+                                 a <Data>: the string as a name (JSON key) */
   const uint8_t *data; /* BX_VALUE/BX_CDATA: raw value bytes */
   uint32_t len;        /* bytes at data */
 };
@@ -140,7 +145,9 @@ struct bx_chunk {
   const uint8_t *p;  /* chunk bytes */
   size_t len;
   struct rift_arena arena;     /* names and templates: cleared per chunk */
-  struct rift_arena rec;       /* record trees: cleared per record */
+  struct rift_arena rec;       /* record values: cleared per record */
+  struct bx_node *nodes;       /* record tree nodes, reused per record */
+  uint32_t nodes_cap;
   struct bx_name **names;      /* open addressing by offset */
   uint32_t names_cap, nnames;
   struct bx_template **tpls;

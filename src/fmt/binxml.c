@@ -44,6 +44,7 @@ rift_err bx_chunk_init(struct bx_chunk *c)
 
 void bx_chunk_release(struct bx_chunk *c)
 {
+  free(c->nodes);
   free(c->names);
   free(c->tpls);
   rift_arena_release(&c->arena);
@@ -104,9 +105,12 @@ static uint32_t tpl_key(const void *e)
   return ((const struct bx_template *)e)->def_off;
 }
 
-static const char *const known_names[] = {
-  "",
-#define N(e, s) s,
+static const struct {
+  const char *s;
+  uint32_t len;
+} known_names[] = {
+  { "", 0 },
+#define N(e, s) { s, sizeof(s) - 1 },
   BX_KNOWN_MAP(N)
 #undef N
 };
@@ -115,7 +119,7 @@ static uint16_t known_of(const char *s, uint32_t len)
 {
   uint16_t i;
   for(i = 1; i < sizeof(known_names) / sizeof(known_names[0]); i++) {
-    if(strlen(known_names[i]) == len && !memcmp(known_names[i], s, len))
+    if(known_names[i].len == len && !memcmp(known_names[i].s, s, len))
       return i;
   }
   return BXN_NONE;
@@ -124,6 +128,34 @@ static uint16_t known_of(const char *s, uint32_t len)
 static const char *arena_copy(struct rift_arena *a, const char *s, size_t n)
 {
   return rift_arena_strndup(a, s, n);
+}
+
+/* A name from count UTF-16 units (in the chunk arena), or NULL. */
+static struct bx_name *make_name(struct bx_chunk *c, const uint8_t *chars,
+                                 size_t count)
+{
+  struct bx_name *nm = rift_arena_alloc(&c->arena, sizeof(*nm));
+  if(!nm)
+    return NULL;
+  count = rift_utf16le_strnlen(chars, count);
+  rift_buf_reset(&c->tmp);
+  rift_utf16le_add(&c->tmp, chars, count);
+  nm->len = (uint32_t)c->tmp.len;
+  nm->s = arena_copy(&c->arena, c->tmp.buf, c->tmp.len);
+  rift_buf_reset(&c->tmp);
+  rift_utf16le_add_json(&c->tmp, chars, count);
+  nm->jlen = (uint32_t)c->tmp.len;
+  nm->json = arena_copy(&c->arena, c->tmp.buf, c->tmp.len);
+  rift_buf_reset(&c->tmp);
+  rift_utf16le_add_xml(&c->tmp, chars, count);
+  nm->xlen = (uint32_t)c->tmp.len;
+  nm->xml = arena_copy(&c->arena, c->tmp.buf, c->tmp.len);
+  if(c->tmp.err || !nm->s || !nm->json || !nm->xml)
+    return NULL;
+  nm->off = UINT32_MAX;
+  nm->known = known_of(nm->s, nm->len);
+  nm->hash = rift_hash(nm->json, nm->jlen);
+  return nm;
 }
 
 /* The name stored at chunk offset off. */
@@ -153,26 +185,10 @@ static rift_err get_name(struct bx_chunk *c, uint32_t off,
   chars = rift_cur_take(&cur, (size_t)count * 2);
   if(cur.err)
     return FAIL(c, off, "name out of chunk");
-  nm = rift_arena_alloc(&c->arena, sizeof(*nm));
+  nm = make_name(c, chars, count);
   if(!nm)
-    return c->arena.err;
-  count = (uint16_t)rift_utf16le_strnlen(chars, count);
-  rift_buf_reset(&c->tmp);
-  rift_utf16le_add(&c->tmp, chars, count);
-  nm->len = (uint32_t)c->tmp.len;
-  nm->s = arena_copy(&c->arena, c->tmp.buf, c->tmp.len);
-  rift_buf_reset(&c->tmp);
-  rift_utf16le_add_json(&c->tmp, chars, count);
-  nm->jlen = (uint32_t)c->tmp.len;
-  nm->json = arena_copy(&c->arena, c->tmp.buf, c->tmp.len);
-  rift_buf_reset(&c->tmp);
-  rift_utf16le_add_xml(&c->tmp, chars, count);
-  nm->xlen = (uint32_t)c->tmp.len;
-  nm->xml = arena_copy(&c->arena, c->tmp.buf, c->tmp.len);
-  if(c->tmp.err || !nm->s || !nm->json || !nm->xml)
     return c->tmp.err ? c->tmp.err : c->arena.err;
   nm->off = off;
-  nm->known = known_of(nm->s, nm->len);
   if((c->nnames + 1) * 2 > c->names_cap) {
     rc = table_grow((void ***)&c->names, &c->names_cap, name_key);
     if(rc)
@@ -411,6 +427,13 @@ static rift_err comp_element(struct comp *k, uint8_t t, int depth,
     k->v[ai].child = first;
     k->v[ai].allsubst = nsub && !nother;
     (void)nopt;
+    if(nm->known == BXN_NAME && first && !k->v[first].next &&
+       k->v[first].kind == BX_VALUE && k->v[first].vtype == BXT_STRING) {
+      /* <Data Name="literal">: the JSON key, converted once per chunk */
+      k->v[first].name = make_name(k->c, k->v[first].data, k->v[first].len / 2);
+      if(!k->v[first].name)
+        return RIFT_NOMEM;
+    }
     if(alast)
       k->v[alast].next = ai;
     else
@@ -610,25 +633,50 @@ struct inst {
   struct bx_doc *d;
 };
 
-static uint32_t dnode(struct inst *in, const struct bx_node *proto)
+static uint32_t dnode_grow(struct inst *in)
+{
+  struct bx_chunk *c = in->c;
+  struct bx_doc *d = in->d;
+  uint32_t ncap = c->nodes_cap ? c->nodes_cap * 2 : 1024;
+  struct bx_node *nv;
+  if(ncap > BX_MAX_NODES)
+    return 0;
+  nv = realloc(c->nodes, ncap * sizeof(*nv));
+  if(!nv)
+    return 0;
+  c->nodes = d->nodes = nv;
+  c->nodes_cap = d->cap = ncap;
+  return 1;
+}
+
+/* A new value node, written in place (building it on the stack and
+ * copying costs a store-forwarding stall per node). */
+static inline uint32_t dvalue(struct inst *in, uint8_t vtype,
+                              const uint8_t *data, uint32_t len)
 {
   struct bx_doc *d = in->d;
-  if(d->n == d->cap) {
-    uint32_t ncap = d->cap * 2;
-    struct bx_node *nv;
-    if(ncap > BX_MAX_NODES)
-      return 0;
-    nv = rift_arena_alloc(&in->c->rec, ncap * sizeof(*nv));
-    if(!nv)
-      return 0;
-    memcpy(nv, d->nodes, d->n * sizeof(*nv));
-    d->nodes = nv;
-    d->cap = ncap;
-  }
-  d->nodes[d->n] = *proto;
-  d->nodes[d->n].next = 0;
-  d->nodes[d->n].attr = 0;
-  d->nodes[d->n].child = 0;
+  struct bx_node *n;
+  if(d->n == d->cap && !dnode_grow(in))
+    return 0;
+  n = &d->nodes[d->n];
+  memset(n, 0, sizeof(*n));
+  n->kind = BX_VALUE;
+  n->vtype = vtype;
+  n->data = data;
+  n->len = len;
+  return d->n++;
+}
+
+static inline uint32_t dnode(struct inst *in, const struct bx_node *proto)
+{
+  struct bx_doc *d = in->d;
+  struct bx_node *n;
+  if(d->n == d->cap && !dnode_grow(in))
+    return 0;
+  n = &d->nodes[d->n];
+  *n = *proto;
+  n->next = n->attr = n->child = 0;
+  n->elided = 0;
   return d->n++;
 }
 
@@ -664,7 +712,6 @@ static rift_err expand_array(struct inst *in, const struct bx_template *t,
   if(base != BXT_STRING && !item)
     item = av->len ? av->len : 1; /* unsplittable: one item of all bytes */
   while(off < av->len && count < BX_MAX_ARRAY) {
-    struct bx_node vn;
     uint32_t ni, vi, ai, afirst = 0, alast = 0, ilen;
     if(base == BXT_STRING) {
       ilen = (uint32_t)rift_utf16le_strnlen(p + off, (av->len - off) / 2) * 2;
@@ -693,13 +740,8 @@ static rift_err expand_array(struct inst *in, const struct bx_template *t,
       dlink(d, &afirst, &alast, na);
     }
     d->nodes[ni].attr = afirst;
-    memset(&vn, 0, sizeof(vn));
-    vn.kind = BX_VALUE;
-    vn.vtype = base;
-    vn.data = p + off;
-    vn.len = ilen;
     if(ilen || base == BXT_STRING) {
-      vi = dnode(in, &vn);
+      vi = dvalue(in, base, p + off, ilen);
       if(!vi)
         return RIFT_LIMIT;
       d->nodes[ni].child = vi;
@@ -727,7 +769,6 @@ static rift_err copy_list(struct inst *in, const struct bx_template *t,
       return RIFT_CORRUPT;
     if(tn->kind == BX_SUBST) {
       const struct bx_val *v;
-      struct bx_node vn;
       if(tn->index >= nvals)
         continue; /* missing value: renders as nothing */
       v = &vals[tn->index];
@@ -744,12 +785,7 @@ static rift_err copy_list(struct inst *in, const struct bx_template *t,
         }
         continue;
       }
-      memset(&vn, 0, sizeof(vn));
-      vn.kind = BX_VALUE;
-      vn.vtype = v->type;
-      vn.data = in->c->p + v->off;
-      vn.len = v->len;
-      ni = dnode(in, &vn);
+      ni = dvalue(in, v->type, in->c->p + v->off, v->len);
       if(!ni)
         return RIFT_LIMIT;
       dlink(d, first, last, ni);
@@ -789,9 +825,8 @@ static rift_err copy_list(struct inst *in, const struct bx_template *t,
       rc = copy_list(in, t, tn->child, vals, nvals, nest, &cf, &cl);
       if(rc)
         return rc;
-      if(!cf && tn->allsubst && !afirst) {
-        continue; /* optional content absent: element left out */
-      }
+      if(!cf && tn->allsubst && !afirst)
+        d->nodes[ni].elided = 1; /* optional content absent */
       d->nodes[ni].attr = afirst;
       d->nodes[ni].child = cf;
     }
@@ -918,14 +953,14 @@ rift_err bx_parse_record(struct bx_chunk *c, uint32_t off, uint32_t len,
   uint32_t first, last;
   rift_err rc;
   rift_arena_clear(&c->rec);
-  doc->cap = 256;
-  doc->nodes = rift_arena_alloc(&c->rec, doc->cap * sizeof(*doc->nodes));
-  if(!doc->nodes)
-    return c->rec.err;
-  memset(&doc->nodes[0], 0, sizeof(doc->nodes[0]));
-  doc->n = 1;
   in.c = c;
   in.d = doc;
+  doc->nodes = c->nodes;
+  doc->cap = c->nodes_cap;
+  if(!doc->cap && !dnode_grow(&in))
+    return RIFT_NOMEM;
+  memset(&doc->nodes[0], 0, sizeof(doc->nodes[0]));
+  doc->n = 1;
   c->fail_why = NULL;
   rc = fragment(&in, off, len, 0, &first, &last);
   if(rc == RIFT_LIMIT && !c->fail_why) {
@@ -1338,9 +1373,8 @@ struct keyset {
   uint32_t count[MAX_KEYS];
 };
 
-static unsigned keyset_add(struct keyset *ks, const char *k, size_t len)
+static unsigned keyset_add(struct keyset *ks, uint64_t h)
 {
-  uint64_t h = rift_hash(k, len);
   uint64_t bit = 1ull << (h & 63);
   uint32_t i;
   if(ks->bloom & bit) {
@@ -1414,19 +1448,23 @@ static rift_err json_object(struct jctx *j, const struct bx_node *e,
       uint32_t na = data_name_attr(d, cn);
       if(na) {
         /* <Data Name="K">v</Data>  ->  "K": v */
-        size_t start;
+        const struct bx_node *kv = bx_at(d, d->nodes[na].child);
         unsigned dup;
         if(nfields++)
           rift_buf_addch(b, ',');
         nl(j, depth + 1);
         rift_buf_addch(b, '"');
-        start = b->len;
-        if(d->nodes[na].child) {
+        if(kv && !kv->next && kv->kind == BX_VALUE && kv->name) {
+          rift_buf_add(b, kv->name->json, kv->name->jlen);
+          dup = keyset_add(&ks, kv->name->hash);
+        }
+        else {
+          size_t start = b->len;
           uint32_t t;
           for(t = d->nodes[na].child; t; t = d->nodes[t].next)
             text_node(b, &d->nodes[t], BXF_JSON);
+          dup = keyset_add(&ks, rift_hash(b->buf + start, b->len - start));
         }
-        dup = keyset_add(&ks, b->buf + start, b->len - start);
         if(dup) {
           rift_buf_addch(b, '_');
           rift_buf_add_u64(b, dup);
@@ -1450,7 +1488,7 @@ static rift_err json_object(struct jctx *j, const struct bx_node *e,
         if(nfields++)
           rift_buf_addch(b, ',');
         nl(j, depth + 1);
-        key(j, "Data", 4, keyset_add(&ks, "Data", 4));
+        key(j, "Data", 4, keyset_add(&ks, rift_hash("Data", 4)));
         rift_buf_addch(b, '{');
         nl(j, depth + 2);
         key(j, "#text", 5, 0);
@@ -1480,7 +1518,7 @@ static rift_err json_object(struct jctx *j, const struct bx_node *e,
       rift_buf_addch(b, ',');
     nl(j, depth + 1);
     key(j, cn->name->json, cn->name->jlen,
-        keyset_add(&ks, cn->name->json, cn->name->jlen));
+        keyset_add(&ks, cn->name->hash));
     json_elem(j, c, depth + 1);
   }
   if(first_text) {
@@ -1532,7 +1570,7 @@ rift_err bx_render_json(struct rift_buf *b, const struct bx_doc *d, int pretty)
       rift_buf_addch(b, ',');
     nl(&j, 1);
     key(&j, e->name->json, e->name->jlen,
-        keyset_add(&ks, e->name->json, e->name->jlen));
+        keyset_add(&ks, e->name->hash));
     json_elem(&j, r, 1);
   }
   nl(&j, 0);
@@ -1556,6 +1594,8 @@ static rift_err xml_node(struct rift_buf *b, const struct bx_doc *d,
   int has_elem = 0, has_text = 0;
   if(depth > BX_MAX_DEPTH * BX_MAX_NEST)
     return RIFT_LIMIT;
+  if(e->elided)
+    return RIFT_OK; /* as libevtx: absent optional content drops the element */
   if(e->kind == BX_PI) {
     indent(b, depth);
     rift_buf_add(b, "<?", 2);

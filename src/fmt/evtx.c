@@ -134,14 +134,18 @@ static int all_zero(const uint8_t *p, size_t n)
   return 1;
 }
 
-/* Does a plausible record start at chunk offset off? */
-static int record_at(const uint8_t *p, size_t len, size_t off, uint32_t *size)
+/* Does a record header start at chunk offset off?  strict also requires
+ * the size copy at the end (used when searching for records). */
+static int record_at(const uint8_t *p, size_t len, size_t off, uint32_t *size,
+                     int strict)
 {
   uint32_t s;
   if(off + REC_MIN > len || memcmp(p + off, "**\0\0", 4))
     return 0;
   s = rift_le32(p + off + 4);
-  if(s < REC_MIN || s > len - off || rift_le32(p + off + s - 4) != s)
+  if(s < REC_MIN || s > len - off)
+    return 0;
+  if(strict && rift_le32(p + off + s - 4) != s)
     return 0;
   *size = s;
   return 1;
@@ -152,7 +156,7 @@ static size_t resync(const uint8_t *p, size_t len, size_t from)
   size_t off;
   uint32_t s;
   for(off = from; off + REC_MIN <= len; off++) {
-    if(p[off] == '*' && record_at(p, len, off, &s))
+    if(p[off] == '*' && record_at(p, len, off, &s, 1))
       return off;
   }
   return len;
@@ -177,11 +181,16 @@ static rift_err emit(struct rift_evtx_ctx *c, const uint8_t *p, size_t base,
   if(rc) {
     if(!carved) {
       st->bad_records++;
-      rift_diag_report(d, RIFT_DIAG_ERROR, rc,
-                       base + (c->bx.fail_why ? c->bx.fail_off : off),
-                       "chunk %zu: record %llu: %s", i,
-                       (unsigned long long)r.record_id,
-                       c->bx.fail_why ? c->bx.fail_why : rift_strerror(rc));
+      if(c->bx.fail_why && c->bx.fail_off < RIFT_EVTX_CHUNK_SIZE)
+        rift_diag_report(d, RIFT_DIAG_ERROR, rc, base + off,
+                         "chunk %zu: record %llu: %s (at 0x%llx)", i,
+                         (unsigned long long)r.record_id, c->bx.fail_why,
+                         (unsigned long long)(base + c->bx.fail_off));
+      else
+        rift_diag_report(d, RIFT_DIAG_ERROR, rc, base + off,
+                         "chunk %zu: record %llu: %s", i,
+                         (unsigned long long)r.record_id,
+                         c->bx.fail_why ? c->bx.fail_why : rift_strerror(rc));
     }
     return RIFT_OK;
   }
@@ -236,7 +245,7 @@ rift_err rift_evtx_chunk(const struct rift_evtx *e, struct rift_evtx_ctx *c,
     bx_chunk_reset(&c->bx, p, len);
     for(off = resync(p, len, CHUNK_HDR); off < len;
         off = resync(p, len, off + size)) {
-      if(!record_at(p, len, off, &size))
+      if(!record_at(p, len, off, &size, 1))
         break;
       rc = emit(c, p, base, i, off, size, 1, fn, arg, d, st);
       if(rc)
@@ -256,7 +265,7 @@ rift_err rift_evtx_chunk(const struct rift_evtx *e, struct rift_evtx_ctx *c,
   bx_chunk_reset(&c->bx, p, len);
   off = CHUNK_HDR;
   while(off + REC_HDR <= end) {
-    if(!record_at(p, len, off, &size)) {
+    if(!record_at(p, len, off, &size, 0)) {
       size_t next;
       if(all_zero(p + off, end - off))
         break;
@@ -274,6 +283,11 @@ rift_err rift_evtx_chunk(const struct rift_evtx *e, struct rift_evtx_ctx *c,
       off = next;
       continue;
     }
+    if(rift_le32(p + off + size - 4) != size)
+      rift_diag_report(d, RIFT_DIAG_WARN, RIFT_CORRUPT, base + off + size - 4,
+                       "chunk %zu: record %llu: size copy mismatch "
+                       "(partly written record)", i,
+                       (unsigned long long)rift_le64(p + off + 8));
     rc = emit(c, p, base, i, off, size, 0, fn, arg, d, st);
     if(rc)
       return rc;
@@ -282,7 +296,7 @@ rift_err rift_evtx_chunk(const struct rift_evtx *e, struct rift_evtx_ctx *c,
   if(flags & RIFT_EVTX_CARVE) {
     /* deleted or overwritten records in the slack after the last one */
     for(off = resync(p, len, off); off < len; off = resync(p, len, off + size)) {
-      if(!record_at(p, len, off, &size))
+      if(!record_at(p, len, off, &size, 1))
         break;
       rc = emit(c, p, base, i, off, size, 1, fn, arg, d, st);
       if(rc)

@@ -106,3 +106,16 @@ void rift_source_close(struct rift_source *s)
   memset(s, 0, sizeof(*s));
   s->data = empty;
 }
+
+void rift_source_forget(const struct rift_source *s, uint64_t off, uint64_t len)
+{
+  uintptr_t page = 4096, start, end;
+  if(!s->map || off >= s->maplen)
+    return;
+  if(len > s->maplen - off)
+    len = s->maplen - off;
+  start = ((uintptr_t)s->map + off + page - 1) & ~(page - 1);
+  end = ((uintptr_t)s->map + off + len) & ~(page - 1);
+  if(end > start)
+    madvise((void *)start, end - start, MADV_DONTNEED);
+}

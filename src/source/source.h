@@ -35,5 +35,9 @@ void rift_source_mem(struct rift_source *s, const void *p, size_t len,
 rift_err rift_source_sub(struct rift_source *s, const struct rift_source *parent,
                          uint64_t off, uint64_t len);
 void rift_source_close(struct rift_source *s);
+/* Tell the kernel [off, off+len) will not be read again, so a mapped file
+ * does not count against resident memory however large it is.  The bytes
+ * stay readable (they are paged in again if touched). */
+void rift_source_forget(const struct rift_source *s, uint64_t off, uint64_t len);
 
 #endif

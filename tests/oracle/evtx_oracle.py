@@ -302,8 +302,7 @@ def main(argv):
             n_ok += 1
             total_recs += r['oracle_records']
             total_vals += r['values']
-            if verbose:
-                print('ok   %s: %d records, %d values' % (rel, r['oracle_records'], r['values']))
+            print('ok   %s: %d records, %d values' % (rel, r['oracle_records'], r['values']))
     print('evtx oracle: %d files agree with evtxexport (%d records, %d values), '
           '%d files only rift reads, %d files differ' % (n_ok, total_recs, total_vals, n_unread, n_fail))
     return 1 if n_fail else 0

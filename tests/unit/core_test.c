@@ -199,7 +199,7 @@ void unit_core_utf16(struct unit *t)
     { "\0\xdc", 1, "\xef\xbf\xbd", "\xef\xbf\xbd", "\xef\xbf\xbd" },
     { "a\0\"\0\\\0\n\0<\0&\0", 6, "a\"\\\n<&", "a\\\"\\\\\\n<&",
       "a&quot;\\\n&lt;&amp;" },
-    { "\x01\0a\0b\0c\0", 4, "\x01" "abc", "\\u0001abc", "\x01" "abc" },
+    { "\x01\0a\0b\0c\0", 4, "\x01" "abc", "\\u0001abc", "\xef\xbf\xbd" "abc" },
   };
   size_t i;
   struct rift_buf b;

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# EVTX speed: rift dump against libevtx's evtxexport, side by side.
+#
+# Builds a large EVTX file of real chunks (../shared/tools/evtx-concat) from
+# the sample logs that evtxexport reads without error (evtxexport stops at
+# the first record it cannot parse, which would make it look faster), then
+# times, alternating, in one run:
+#   rift dump --format jsonl --threads 1 / --threads 2   (to /dev/null)
+#   evtxexport -f xml                                      (to /dev/null)
+# and prints median wall time, throughput, peak RSS and the ratios.
+# Usage: bench/evtx.sh [BUILD] [SIZE_MiB] [ROUNDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+SIZE=${2:-128}
+ROUNDS=${3:-5}
+DATA=${RIFT_DATA:-$(cd .. && pwd)/shared/data}
+TOOLS=$(cd "$DATA/.." && pwd)/tools
+OUT=bench/out
+mkdir -p "$OUT"
+BIG=$OUT/evtx-$SIZE.evtx
+RIFT=$BUILD/rift
+command -v evtxexport >/dev/null || { echo "evtxexport missing (apt-get install libevtx-utils)"; exit 1; }
+
+if [ ! -s "$BIG" ]; then
+  : > "$OUT/evtx-inputs.txt"
+  find "$DATA/evtx" -name '*.evtx' -print0 | sort -z | while IFS= read -r -d '' f; do
+    if evtxexport -f xml "$f" >/dev/null 2>&1; then echo "$f" >> "$OUT/evtx-inputs.txt"; fi
+  done
+  tr '\n' '\0' < "$OUT/evtx-inputs.txt" | xargs -0 python3 "$TOOLS/evtx-concat" "$BIG" --size "$SIZE" >&2
+fi
+bytes=$(stat -c %s "$BIG")
+
+measure() { # cmd... -> "seconds rss_kb"
+  local t0 t1
+  t0=$(date +%s%N)
+  /usr/bin/time -f "%M" -o "$OUT/time.txt" "$@" >/dev/null 2>"$OUT/err.txt" || true
+  t1=$(date +%s%N)
+  echo "$(echo "($t1 - $t0) / 1000000000" | bc -l | cut -c1-6) $(tail -1 "$OUT/time.txt")"
+}
+
+declare -A T R
+for label in rift1 rift2 evtxexport; do T[$label]=""; R[$label]=0; done
+for ((i = 0; i < ROUNDS; i++)); do
+  for label in rift1 rift2 evtxexport; do
+    case $label in
+      rift1) r=$(measure "$RIFT" dump -q --format jsonl --threads 1 "$BIG") ;;
+      rift2) r=$(measure "$RIFT" dump -q --format jsonl --threads 2 "$BIG") ;;
+      evtxexport) r=$(measure evtxexport -f xml "$BIG") ;;
+    esac
+    T[$label]="${T[$label]} ${r% *}"
+    rss=${r#* }; [ "$rss" -gt "${R[$label]}" ] && R[$label]=$rss
+  done
+done
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+recs_rift=$( ("$RIFT" dump -q --format jsonl --threads 2 "$BIG" || true) | wc -l)
+recs_ex=$( (evtxexport -f xml "$BIG" 2>/dev/null || true) | grep -c "^<Event ")
+printf 'file: %s (%d MiB, rift %d records, evtxexport %d records)\n' "$BIG" $((bytes >> 20)) "$recs_rift" "$recs_ex"
+printf '%-12s %9s %10s %10s\n' tool median_s MB/s peak_MiB
+for label in rift1 rift2 evtxexport; do
+  m=$(echo "${T[$label]}" | median)
+  printf '%-12s %9s %10.1f %10.1f\n' "$label" "$m" "$(echo "$bytes / 1048576 / $m" | bc -l)" "$(echo "${R[$label]} / 1024" | bc -l)"
+  eval "M_$label=$m"
+done
+printf 'ratio evtxexport/rift(1 thread): %.1fx\n' "$(echo "$M_evtxexport / $M_rift1" | bc -l)"
+printf 'ratio evtxexport/rift(2 threads): %.1fx\n' "$(echo "$M_evtxexport / $M_rift2" | bc -l)"
+printf 'rift 2 threads vs 1 thread: %.2fx\n' "$(echo "$M_rift1 / $M_rift2" | bc -l)"
