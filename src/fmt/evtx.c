@@ -624,3 +624,182 @@ rift_err rift_evtx_to_event(struct rift_batch *b, struct rift_event *ev,
   rift_buf_release(&name);
   return rc;
 }
+
+/* ---- the whole file to events (format.h) ------------------------------- */
+
+#include "core/pool.h"
+#include "fmt/format.h"
+
+/* Problems met on a worker, replayed to the caller's diag in file order. */
+struct pmsg {
+  enum rift_diag_level level;
+  rift_err code;
+  uint64_t offset;
+  char text[200];
+};
+
+struct pslot {
+  struct rift_evtx_ctx *ctx;
+  struct rift_batch batch;
+  struct pmsg *msgs;
+  size_t nmsgs, capmsgs, dropped;
+  struct rift_evtx_stats st;
+  rift_err rc;
+};
+
+struct pjob {
+  struct rift_evtx evtx;
+  const struct rift_parse_opts *o;
+  struct rift_event_sink *sink;
+  struct rift_diag *d;
+  struct rift_parse_stats *st;
+  rift_err rc;
+};
+
+#define MAX_CHUNK_MSGS 256
+
+static void pcollect(void *ctx, const struct rift_diag_msg *m)
+{
+  struct pslot *s = ctx;
+  struct pmsg *pm;
+  if(s->nmsgs == s->capmsgs) {
+    size_t ncap = s->capmsgs ? s->capmsgs * 2 : 8;
+    struct pmsg *nm;
+    if(ncap > MAX_CHUNK_MSGS || !(nm = realloc(s->msgs, ncap * sizeof(*nm)))) {
+      s->dropped++;
+      return;
+    }
+    s->msgs = nm;
+    s->capmsgs = ncap;
+  }
+  pm = &s->msgs[s->nmsgs++];
+  pm->level = m->level;
+  pm->code = m->code;
+  pm->offset = m->offset;
+  snprintf(pm->text, sizeof(pm->text), "%s", m->text);
+}
+
+struct prec {
+  struct pslot *s;
+  const struct rift_parse_opts *o;
+};
+
+static rift_err prec_cb(void *arg, const struct rift_evtx_record *r)
+{
+  struct prec *pr = arg;
+  struct rift_batch *b = &pr->s->batch;
+  struct rift_event *ev = rift_batch_add(b);
+  rift_err rc;
+  if(!ev)
+    return b->arena.err ? b->arena.err : RIFT_NOMEM;
+  rc = rift_evtx_to_event(b, ev, r);
+  if(rc == RIFT_NOMEM)
+    return rc;
+  ev->file_id = pr->o->file_id;
+  if(!ev->host && pr->o->host_hint)
+    ev->host = pr->o->host_hint;
+  if(pr->o->path)
+    rc = rift_event_add_strref(b, ev, RIFT_F_LOG_FILE_PATH, pr->o->path,
+                               strlen(pr->o->path));
+  if(!rc && r->carved)
+    rc = rift_event_add_bool(b, ev, rift_field_id("rift.carved", 11), 1);
+  return rc == RIFT_NOMEM ? rc : RIFT_OK;
+}
+
+static void pwork(void *ctx, size_t i, void *slotp)
+{
+  struct pjob *j = ctx;
+  struct pslot *s = slotp;
+  struct rift_diag d;
+  struct prec pr = { s, j->o };
+  rift_batch_clear(&s->batch);
+  s->nmsgs = s->dropped = 0;
+  memset(&s->st, 0, sizeof(s->st));
+  rift_diag_init(&d, j->o->path, pcollect, s);
+  s->rc = rift_evtx_chunk(&j->evtx, s->ctx, i, j->o->flags, prec_cb, &pr, &d,
+                          &s->st);
+  if(!s->rc && s->batch.n && j->sink->prepare)
+    s->rc = j->sink->prepare(j->sink->ctx, &s->batch);
+}
+
+static void pemit(void *ctx, size_t i, void *slotp)
+{
+  struct pjob *j = ctx;
+  struct pslot *s = slotp;
+  size_t k;
+  for(k = 0; k < s->nmsgs; k++)
+    rift_diag_report(j->d, s->msgs[k].level, s->msgs[k].code,
+                     s->msgs[k].offset, "%s", s->msgs[k].text);
+  if(s->dropped)
+    rift_diag_report(j->d, RIFT_DIAG_WARN, RIFT_LIMIT, UINT64_MAX,
+                     "chunk %zu: %zu more problems not shown", i, s->dropped);
+  j->st->records += s->st.records + s->st.carved;
+  j->st->errors += s->st.bad_records + s->st.bad_chunks;
+  j->st->recovered += s->st.carved;
+  if(s->rc && !j->rc)
+    j->rc = s->rc;
+  if(!j->rc && s->batch.n)
+    j->rc = j->sink->batch(j->sink->ctx, &s->batch);
+  rift_source_forget(j->evtx.src,
+                     RIFT_EVTX_HEADER_SIZE + i * (uint64_t)RIFT_EVTX_CHUNK_SIZE,
+                     RIFT_EVTX_CHUNK_SIZE);
+}
+
+rift_err rift_evtx_parse(const struct rift_source *src,
+                         const struct rift_parse_opts *o,
+                         struct rift_event_sink *sink, struct rift_diag *d,
+                         struct rift_parse_stats *st)
+{
+  struct pjob j;
+  struct rift_pool *pool = o->pool, *own = NULL;
+  struct pslot *slots;
+  void **slotp;
+  size_t window, k;
+  rift_err rc;
+  memset(&j, 0, sizeof(j));
+  j.o = o;
+  j.sink = sink;
+  j.d = d;
+  j.st = st;
+  rc = rift_evtx_open(&j.evtx, src, d);
+  if(rc) {
+    st->errors++;
+    return RIFT_OK; /* reported: not an EVTX file, nothing to read */
+  }
+  if(!pool) {
+    rc = rift_pool_init(&own, o->threads);
+    if(rc)
+      return rc;
+    pool = own;
+  }
+  window = rift_pool_threads(pool) > 1 ? rift_pool_threads(pool) * 3 : 1;
+  slots = calloc(window, sizeof(*slots));
+  slotp = calloc(window, sizeof(*slotp));
+  if(!slots || !slotp) {
+    rc = RIFT_NOMEM;
+    goto out;
+  }
+  for(k = 0; k < window; k++) {
+    rc = rift_evtx_ctx_new(&slots[k].ctx);
+    if(rc)
+      goto out;
+    rift_batch_init(&slots[k].batch);
+    slotp[k] = &slots[k];
+  }
+  rc = rift_pool_map_ordered(pool, j.evtx.nslots, window, pwork, pemit, &j,
+                             slotp);
+  if(!rc)
+    rc = j.rc;
+out:
+  if(slots) {
+    for(k = 0; k < window; k++) {
+      rift_evtx_ctx_free(&slots[k].ctx);
+      rift_batch_release(&slots[k].batch);
+      free(slots[k].msgs);
+    }
+  }
+  free(slots);
+  free(slotp);
+  rift_pool_free(&own);
+  return rc;
+}

@@ -101,6 +101,18 @@ rift_err rift_evtx_render(struct rift_buf *out, const struct rift_evtx_record *r
 rift_err rift_evtx_to_event(struct rift_batch *b, struct rift_event *ev,
                             const struct rift_evtx_record *r);
 
+struct rift_parse_opts;
+struct rift_event_sink;
+struct rift_parse_stats;
+
+/* The whole file to events (format.h): chunks in parallel, records turned
+ * into events with rift_evtx_to_event (log.file.path, file id and host set
+ * from opts), batches handed to the sink in file order. */
+rift_err rift_evtx_parse(const struct rift_source *src,
+                         const struct rift_parse_opts *o,
+                         struct rift_event_sink *sink, struct rift_diag *d,
+                         struct rift_parse_stats *st);
+
 /* Magic check for sniffing: does p start like an EVTX file or chunk? */
 int rift_evtx_sniff(const uint8_t *p, size_t len);
 

@@ -24,7 +24,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 NS = '{http://schemas.microsoft.com/win/2004/08/events/event}'
-CTRL = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f]')
+CTRL = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]')
 HEX = re.compile(r'^0x[0-9a-fA-F]+$')
 GUID = re.compile(r'^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-'
                   r'[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$')
@@ -41,8 +41,8 @@ def norm(v):
     if isinstance(v, list):
         return ', '.join(norm(x) for x in v)
     # XML 1.0 cannot carry most control characters: evtxexport writes them
-    # raw (its output is then not well-formed) so they are dropped on both
-    # sides before comparing
+    # raw (its output is then not well-formed), rift's XML writes U+FFFD and
+    # its JSON escapes them, so they are dropped on all sides before comparing
     v = CTRL.sub('', str(v)).replace('\r\n', '\n').replace('\r', '\n').strip()
     if HEX.match(v):
         return str(int(v, 16))

@@ -1,0 +1,54 @@
+/*
+ * format.c - the registry of artifact formats (format.h).
+ */
+#include <string.h>
+
+#include "fmt/evtx.h"
+#include "fmt/format.h"
+
+static int sniff_evtx(const uint8_t *head, size_t n, const char *path,
+                      uint64_t size)
+{
+  (void)path;
+  (void)size;
+  if(n >= 8 && !memcmp(head, "ElfFile\0", 8))
+    return 100;
+  if(n >= 8 && !memcmp(head, "ElfChnk\0", 8))
+    return 60; /* a bare chunk or a file with a wiped header */
+  return 0;
+}
+
+static const struct rift_format fmt_evtx = {
+  "evtx", "rift-evtx 1", sniff_evtx, rift_evtx_parse
+};
+
+/* One line per format; keep the most specific sniffers first. */
+const struct rift_format *const rift_formats[] = {
+  &fmt_evtx,
+  NULL
+};
+
+const struct rift_format *rift_format_sniff(const uint8_t *head, size_t n,
+                                            const char *path, uint64_t size)
+{
+  const struct rift_format *best = NULL;
+  int score = 0, i;
+  for(i = 0; rift_formats[i]; i++) {
+    int s = rift_formats[i]->sniff(head, n, path, size);
+    if(s > score) {
+      score = s;
+      best = rift_formats[i];
+    }
+  }
+  return best;
+}
+
+const struct rift_format *rift_format_find(const char *name)
+{
+  int i;
+  for(i = 0; rift_formats[i]; i++) {
+    if(!strcmp(rift_formats[i]->name, name))
+      return rift_formats[i];
+  }
+  return NULL;
+}
