@@ -176,12 +176,33 @@ rift_err rift_buf_add_hex(struct rift_buf *b, uint64_t v, int width, int upper)
   return RIFT_OK;
 }
 
+/* Does any byte of the 8 in x need escaping in JSON (< 0x20, '"', '\\')?
+ * (SWAR: a byte is flagged when subtracting makes its high bit appear.) */
+static inline int json_special8(uint64_t x)
+{
+  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+  uint64_t lt = (x - ones * 0x20) & ~x;
+  uint64_t zq = (q - ones) & ~q, zb = (bs - ones) & ~bs;
+  return ((lt | zq | zb) & high) != 0;
+}
+
 rift_err rift_buf_add_json(struct rift_buf *b, const char *s, size_t n)
 {
   static const char hx[] = "0123456789abcdef";
   size_t i, start = 0;
   for(i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
+    unsigned char c;
+    while(n - i >= 8) {
+      uint64_t x;
+      memcpy(&x, s + i, 8);
+      if(json_special8(x))
+        break;
+      i += 8;
+    }
+    if(i >= n)
+      break;
+    c = (unsigned char)s[i];
     if(c >= 0x20 && c != '"' && c != '\\')
       continue;
     if(i > start && rift_buf_add(b, s + start, i - start))

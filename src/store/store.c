@@ -224,8 +224,9 @@ rift_err rift_store_open(struct rift_store **out, const char *path,
     return rc;
   }
   if(mode == RIFT_STORE_CREATE) {
-    rc = store_exec(s->db, "PRAGMA page_size=8192; PRAGMA journal_mode=WAL;",
-                    s->err, sizeof(s->err));
+    /* WAL is switched on when the first load finishes (a bulk load into
+     * a new case writes without a journal) or when s is freed */
+    rc = store_exec(s->db, "PRAGMA page_size=8192;", s->err, sizeof(s->err));
     if(!rc)
       rc = create_schema(s->db, s->err, sizeof(s->err));
     if(rc)
@@ -235,7 +236,7 @@ rift_err rift_store_open(struct rift_store **out, const char *path,
   else {
     rc = check_case(s, d);
   }
-  if(!rc && mode != RIFT_STORE_READ)
+  if(!rc && mode == RIFT_STORE_APPEND)
     rc = store_exec(s->db, "PRAGMA journal_mode=WAL;", s->err,
                     sizeof(s->err));
   if(!rc) {
@@ -257,7 +258,8 @@ void rift_store_free(struct rift_store **s)
     return;
   if((*s)->db) {
     if((*s)->mode != RIFT_STORE_READ)
-      sqlite3_exec((*s)->db, "PRAGMA optimize;", NULL, NULL, NULL);
+      sqlite3_exec((*s)->db, "PRAGMA journal_mode=WAL; PRAGMA optimize;",
+                   NULL, NULL, NULL);
     sqlite3_close_v2((*s)->db);
   }
   free((*s)->path);
@@ -331,6 +333,20 @@ uint32_t rift_store_find_sha256(struct rift_store *s, const char *sha256)
     id = (uint32_t)sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
   return id;
+}
+
+int rift_store_size_known(struct rift_store *s, uint64_t size)
+{
+  sqlite3_stmt *st;
+  int found = 1;
+  if(sqlite3_prepare_v2(s->db, "SELECT 1 FROM inputs WHERE size = ? AND"
+                               " sha256 IS NOT NULL LIMIT 1",
+                        -1, &st, NULL) != SQLITE_OK)
+    return 1;
+  sqlite3_bind_int64(st, 1, (int64_t)size);
+  found = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  return found;
 }
 
 static const char *coltext(sqlite3_stmt *st, int i)

@@ -457,7 +457,7 @@ void rift_store_event_sink(struct rift_store_writer *w,
 /* ---- the writer thread --------------------------------------------------- */
 
 struct wstmts {
-  sqlite3_stmt *ev, *fi, *fe, *in, *inerr_del, *inerr;
+  sqlite3_stmt *ev, *fts, *fi, *fe, *in, *inerr_del, *inerr;
 };
 
 static void bind(sqlite3_stmt *st, int i, const struct cval *c,
@@ -505,6 +505,15 @@ static rift_err write_blk(struct rift_store_writer *w, struct wstmts *s,
       for(c = 0; c < k->ncol; c++)
         bind(s->ev, (int)c + 1, &r[c], k);
       rc = step(w, s->ev);
+      /* the full-text index is filled as rows arrive, so that its cost
+       * overlaps with parsing */
+      if(!rc && (r[EVC_message].t != CV_NULL ||
+                 r[EVC_process_command_line].t != CV_NULL)) {
+        sqlite3_bind_int64(s->fts, 1, sqlite3_last_insert_rowid(w->db));
+        bind(s->fts, 2, &r[EVC_message], k);
+        bind(s->fts, 3, &r[EVC_process_command_line], k);
+        rc = step(w, s->fts);
+      }
     }
     w->events += k->nrows;
     break;
@@ -570,6 +579,10 @@ static rift_err prepare_all(struct rift_store_writer *w, struct wstmts *s)
   rift_buf_release(&q);
   if(!r)
     r = sqlite3_prepare_v3(w->db,
+      "INSERT INTO events_fts(rowid, message, process_command_line)"
+      " VALUES(?,?,?)", -1, SQLITE_PREPARE_PERSISTENT, &s->fts, NULL);
+  if(!r)
+    r = sqlite3_prepare_v3(w->db,
       "INSERT INTO findings(source, rule_id, rule_name, level, severity,"
       " techniques, tags, ts, ts_end, host, message, user_name, source_ip,"
       " destination_ip, process_name, process_command_line, details)"
@@ -603,6 +616,7 @@ static rift_err prepare_all(struct rift_store_writer *w, struct wstmts *s)
 static void finalize_all(struct wstmts *s)
 {
   sqlite3_finalize(s->ev);
+  sqlite3_finalize(s->fts);
   sqlite3_finalize(s->fi);
   sqlite3_finalize(s->fe);
   sqlite3_finalize(s->in);
@@ -620,7 +634,11 @@ static void *writer_main(void *arg)
   w->rc = prepare_all(w, &s);
   if(!w->rc)
     w->rc = store_exec(w->db, "BEGIN", w->err, sizeof(w->err));
+  int64_t busy = 0, idle = 0, ta = rift_time_now(), tb;
+  const char *dbg = getenv("RIFT_STORE_DEBUG");
   while((k = rift_queue_pop(&w->q))) {
+    tb = rift_time_now();
+    idle += tb - ta;
     if(!w->rc) {
       w->rc = write_blk(w, &s, k);
       rows += k->nrows + k->nrefs + k->nmsgs;
@@ -630,7 +648,12 @@ static void *writer_main(void *arg)
       }
     }
     blk_put(w, k);
+    ta = rift_time_now();
+    busy += ta - tb;
   }
+  if(dbg && *dbg)
+    fprintf(stderr, "rift: store writer: busy %.3f s, waiting %.3f s\n",
+            (double)busy / 1e9, (double)idle / 1e9);
   if(!w->rc)
     w->rc = store_exec(w->db, "COMMIT", w->err, sizeof(w->err));
   else
@@ -659,9 +682,14 @@ rift_err rift_store_writer_start(struct rift_store *s, unsigned flags,
     rc = store_exec(w->db,
                     (flags & RIFT_STORE_BULK)
                       ? "PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;"
-                        " PRAGMA temp_store=FILE;"
                       : "PRAGMA synchronous=NORMAL;",
                     s->err, sizeof(s->err));
+  /* a bulk load into a new case writes without a journal: nothing to
+   * roll back to, and every page is written once (a WAL would write it
+   * twice); finish switches the case to WAL */
+  if(!rc && (flags & RIFT_STORE_BULK) && s->mode == RIFT_STORE_CREATE)
+    rc = store_exec(w->db, "PRAGMA journal_mode=OFF;", s->err,
+                    sizeof(s->err));
   if(!rc && sqlite3_prepare_v2(w->db,
                                "SELECT coalesce(max(id), 0) FROM events", -1,
                                &st, NULL) == SQLITE_OK) {
@@ -704,7 +732,6 @@ rift_err rift_store_writer_finish(struct rift_store_writer **wp,
                                   struct rift_store_load_stats *st)
 {
   struct rift_store_writer *w = *wp;
-  sqlite3_stmt *fts;
   int64_t t1;
   size_t i;
   rift_err rc;
@@ -718,22 +745,8 @@ rift_err rift_store_writer_finish(struct rift_store_writer **wp,
   /* deferred work of the bulk load, also after a writer error so that
    * what was written stays usable */
   finish_exec(w, "BEGIN");
-  finish_exec(w, "PRAGMA cache_size=-131072");
+  finish_exec(w, "PRAGMA cache_size=-131072; PRAGMA mmap_size=268435456");
   store_create_indexes(w->db, w->err, sizeof(w->err));
-  if(sqlite3_prepare_v2(w->db,
-                        "INSERT INTO events_fts(rowid, message,"
-                        " process_command_line) SELECT id, message,"
-                        " process_command_line FROM events WHERE id > ?"
-                        " AND (message IS NOT NULL OR"
-                        " process_command_line IS NOT NULL)",
-                        -1, &fts, NULL) == SQLITE_OK) {
-    sqlite3_bind_int64(fts, 1, w->last_id_before);
-    if(sqlite3_step(fts) != SQLITE_DONE && !w->rc) {
-      snprintf(w->err, sizeof(w->err), "%s", sqlite3_errmsg(w->db));
-      w->rc = RIFT_DB;
-    }
-    sqlite3_finalize(fts);
-  }
   finish_exec(w,
     "UPDATE finding_events SET event_id = (SELECT e.id FROM events e"
     " WHERE e.file_id = finding_events.file_id"
@@ -742,7 +755,7 @@ rift_err rift_store_writer_finish(struct rift_store_writer **wp,
     " OR e.record_id = finding_events.record_id) ORDER BY e.id LIMIT 1)"
     " WHERE event_id IS NULL");
   finish_exec(w, "COMMIT");
-  finish_exec(w, "PRAGMA synchronous=NORMAL;"
+  finish_exec(w, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                  " PRAGMA wal_checkpoint(TRUNCATE);");
   t1 = rift_time_now();
   if(st) {
