@@ -409,9 +409,10 @@ static rift_err on_file(struct triage *t, const struct rift_walk_item *it)
     claimed = rift_format_claimed(it->path);
     if(claimed) {
       snprintf(why, sizeof(why),
-               "named like a %s file but its content is not %s (no %s "
+               "the name says %s but the content is not %s (no %s "
                "signature)", claimed, claimed, claimed);
-      rift_diag_report(&d, RIFT_DIAG_ERROR, RIFT_CORRUPT, 0, "%s", why);
+      rift_diag_report(&d, RIFT_DIAG_ERROR, RIFT_CORRUPT, UINT64_MAX, "%s",
+                       why);
       in.status = "failed";
       in.errors = 1;
     }
@@ -622,7 +623,7 @@ static void summary(struct triage *t, double secs,
   size_t i;
   if(rift_store_totals(t->s, &tot))
     return;
-  printf("rift triage: %s inputs read (%.1f MiB) -> %s events in %.1f s "
+  printf("rift triage: %s inputs (%.1f MiB) -> %s events in %.1f s "
          "(%.1f MB/s; load %.1f s, index %.1f s)\n",
          fmt_count(n1, sizeof(n1), t->inputs), (double)t->bytes / 1048576.0,
          fmt_count(n2, sizeof(n2), t->events), secs,

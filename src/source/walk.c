@@ -399,12 +399,19 @@ static void extract_member(struct extract *x, struct archive_entry *ent,
     if(n == 0)
       break;
     if(n < 0) {
-      problem(x->pr, "member '%s': %s (kept the %llu bytes read)", name,
-              archive_error_string(x->a) ? archive_error_string(x->a)
-                                         : "read error",
-              (unsigned long long)got);
+      const char *err = archive_error_string(x->a) ? archive_error_string(x->a)
+                                                   : "read error";
       if(n == ARCHIVE_FATAL)
         x->stop = 1;
+      if(!got) {
+        problem(x->pr, "member '%s': %s, nothing extracted", name, err);
+        close(fd);
+        unlinkat(x->rootfd, rel, 0);
+        free(buf);
+        return;
+      }
+      problem(x->pr, "member '%s': %s (the first %llu bytes are read)", name,
+              err, (unsigned long long)got);
       break;
     }
     if(got + (uint64_t)n > o->max_member) {
