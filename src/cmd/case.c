@@ -55,6 +55,29 @@ int64_t parse_time_opt(const char *opt, const char *v)
   return ns;
 }
 
+int64_t parse_time_upto(const char *opt, const char *v)
+{
+  int64_t ns = parse_time_opt(opt, v), step = 1;
+  const char *tpos = strpbrk(v, "Tt "), *dot;
+  int digits = 0;
+  if(!tpos) {
+    step = 86400 * (int64_t)1000000000; /* a date: the whole day */
+  }
+  else {
+    dot = strchr(tpos, '.');
+    if(dot) {
+      for(dot++; *dot >= '0' && *dot <= '9'; dot++)
+        digits++;
+    }
+    if(digits >= 9)
+      step = 1;
+    else
+      for(step = 1000000000; digits > 0; digits--)
+        step /= 10;
+  }
+  return ns > INT64_MAX - step ? INT64_MAX : ns + step - 1;
+}
+
 const char *fmt_count(char *buf, size_t cap, uint64_t n)
 {
   char tmp[32];

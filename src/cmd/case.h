@@ -14,6 +14,10 @@ const char *case_db_path(char *buf, size_t cap, const char *dir);
 struct rift_store *case_open(const char *dir);
 /* Parse a time option (RFC 3339 / ISO 8601) or die. */
 int64_t parse_time_opt(const char *opt, const char *v);
+/* The same for an upper bound, which includes everything within its
+ * precision: "--to 2024-01-02" is the end of that day, "...T10:00:05Z"
+ * the end of that second. */
+int64_t parse_time_upto(const char *opt, const char *v);
 /* "1,234,567" */
 const char *fmt_count(char *buf, size_t cap, uint64_t n);
 /* Write buf to fd and reset it when it holds more than limit bytes (or

@@ -87,7 +87,7 @@ int cmd_export(int argc, char **argv)
       flt.from = parse_time_opt("--from", optarg);
       break;
     case 'T':
-      flt.to = parse_time_opt("--to", optarg);
+      flt.to = parse_time_upto("--to", optarg);
       break;
     case 'H':
       flt.host = optarg;

@@ -174,7 +174,7 @@ int cmd_search(int argc, char **argv)
       flt.from = parse_time_opt("--from", optarg);
       break;
     case 'B':
-      flt.to = parse_time_opt("--to", optarg);
+      flt.to = parse_time_upto("--to", optarg);
       break;
     case 'H':
       flt.host = optarg;
