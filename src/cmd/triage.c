@@ -643,6 +643,10 @@ static void summary(struct triage *t, double secs,
   }
   memset(&tp, 0, sizeof(tp));
   tp.max = 6;
+  rift_store_counts(t->s, RIFT_DIM_KIND, top_add, &tp);
+  printf("  sources   %s\n", tp.line);
+  memset(&tp, 0, sizeof(tp));
+  tp.max = 6;
   rift_store_counts(t->s, RIFT_DIM_CHANNEL, top_add, &tp);
   printf("  events    %s: %s%s\n", fmt_count(n1, sizeof(n1), tot.events),
          tp.line, tp.rest ? ", ..." : "");
