@@ -19,14 +19,6 @@
 
 /* ---- encoding ------------------------------------------------------------ */
 
-static unsigned set_find(struct blk *k, uint32_t id)
-{
-  unsigned h = (id * 2654435761u) & (BLK_SET_SLOTS - 1);
-  while(k->set_gen[h] == k->gen && k->set_id[h] != id)
-    h = (h + 1) & (BLK_SET_SLOTS - 1);
-  return h;
-}
-
 static void add_value(struct rift_buf *o, const struct rift_value *v)
 {
   char tmp[40];
@@ -72,51 +64,37 @@ rift_err store_fields_json(struct blk *k, struct rift_buf *o,
                            const struct rift_event *e)
 {
   uint32_t i, j;
-  int dup = 0, small = e->nf <= BLK_SET_SLOTS / 2;
-  if(small) {
-    if(++k->gen == 0) {
-      memset(k->set_gen, 0, sizeof(k->set_gen));
-      k->gen = 1;
+  int dup = 0;
+  /* a field seen twice makes this event take the slow path below */
+  for(i = 0; i < e->nf; i++) {
+    uint32_t id = e->f[i].id;
+    uint64_t bit;
+    if(id >= BLK_SEEN_IDS) {
+      dup = 1;
+      continue;
     }
-    for(i = 0; i < e->nf; i++) {
-      unsigned h = set_find(k, e->f[i].id);
-      if(k->set_gen[h] != k->gen) {
-        k->set_gen[h] = k->gen;
-        k->set_id[h] = e->f[i].id;
-        k->set_n[h] = 1;
-        k->set_done[h] = 0;
-      }
-      else {
-        k->set_n[h]++;
-        dup = 1;
-      }
-    }
+    bit = (uint64_t)1 << (id & 63);
+    if(k->seen[id >> 6] & bit)
+      dup = 1;
+    k->seen[id >> 6] |= bit;
   }
-  else {
-    dup = 1;
+  for(i = 0; i < e->nf; i++) {
+    if(e->f[i].id < BLK_SEEN_IDS)
+      k->seen[e->f[i].id >> 6] = 0;
   }
   rift_buf_addch(o, '{');
   for(i = 0; i < e->nf; i++) {
     const struct rift_field *f = &e->f[i];
     unsigned count = 1;
     if(dup) {
-      if(small) {
-        unsigned h = set_find(k, f->id);
-        if(k->set_done[h])
-          continue;
-        k->set_done[h] = 1;
-        count = k->set_n[h];
-      }
-      else {
-        for(j = 0; j < i && e->f[j].id != f->id; j++)
-          ;
-        if(j < i)
-          continue;
-        for(j = i + 1; j < e->nf; j++)
-          count += e->f[j].id == f->id;
-      }
+      for(j = 0; j < i && e->f[j].id != f->id; j++)
+        ;
+      if(j < i)
+        continue; /* written with its first occurrence */
+      for(j = i + 1; j < e->nf; j++)
+        count += e->f[j].id == f->id;
     }
-    if(o->len && o->buf[o->len - 1] != '{')
+    if(i)
       rift_buf_addch(o, ',');
     add_key(o, f->id);
     if(count == 1) {

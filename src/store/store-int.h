@@ -105,7 +105,7 @@ struct cval {
 
 enum blk_type { BLK_EVENTS, BLK_FINDING, BLK_INPUT };
 
-#define BLK_SET_SLOTS 512
+#define BLK_SEEN_IDS 65536
 
 struct blk {
   enum blk_type type;
@@ -117,10 +117,9 @@ struct blk {
   size_t nrefs;
   struct cval *msgs;  /* BLK_INPUT: nmsgs * 3 (level, offset, text) */
   size_t nmsgs;
-  /* encoder scratch: field id -> count, tagged by generation */
-  uint32_t set_id[BLK_SET_SLOTS], set_gen[BLK_SET_SLOTS];
-  uint16_t set_n[BLK_SET_SLOTS], set_done[BLK_SET_SLOTS];
-  uint32_t gen;
+  /* encoder scratch: one bit per field id below BLK_SEEN_IDS, set while
+   * an event is encoded (and cleared after), to spot repeated fields */
+  uint64_t seen[BLK_SEEN_IDS / 64];
 };
 
 struct rift_store {

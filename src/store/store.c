@@ -4,6 +4,7 @@
  * the schema as users see it; the column lists live in store-int.h.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -62,12 +63,25 @@ rift_err store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
   return RIFT_OK;
 }
 
+/* Every connection belongs to one thread at a time (the writer's to the
+ * writer thread, an iterator's to its reader), so SQLite's own locks are
+ * not needed; nor is its memory accounting, which takes a global lock on
+ * every allocation. */
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+
+static void config(void)
+{
+  sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 rift_err store_db_open(sqlite3 **db, const char *path, int readonly,
                        char *err, size_t errlen)
 {
   int flags = readonly ? SQLITE_OPEN_READONLY
                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   *db = NULL;
+  pthread_once(&config_once, config);
   if(sqlite3_open_v2(path, db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
      SQLITE_OK) {
     seterr(err, errlen, "cannot open database", *db);
