@@ -688,13 +688,16 @@ static int skip_text(const char *s, size_t n)
   return !n || (n == 1 && s[0] == '-');
 }
 
+/* Add s as field id; s is referenced when it is a NUL-terminated tail
+ * of a value that lives in the batch, else copied (event strings are
+ * NUL-terminated: a prefix or middle part must be copied). */
 static rift_err add_text(struct rift_batch *b, struct rift_event *e,
                          uint32_t id, const char *s, size_t n, int copy)
 {
   if(skip_text(s, n) || !id)
     return RIFT_OK;
-  return copy ? rift_event_add_str(b, e, id, s, n)
-              : rift_event_add_strref(b, e, id, s, n);
+  return copy || s[n] ? rift_event_add_str(b, e, id, s, n)
+                      : rift_event_add_strref(b, e, id, s, n);
 }
 
 static int parse_int(const char *s, size_t n, int64_t *v)

@@ -131,8 +131,8 @@ static char *join(const char *a, const char *sep, const char *b)
   return s;
 }
 
-/* Member name to a safe relative path in out; 0 if refused. */
-static int safe_rel(const char *name, char *out, size_t cap, const char **why)
+int rift_walk_safe_path(const char *name, char *out, size_t cap,
+                        const char **why)
 {
   size_t o = 0, i = 0, len = strlen(name);
   int first = 1;
@@ -360,7 +360,7 @@ static void extract_member(struct extract *x, struct archive_entry *ent,
   char *buf;
   int fd;
   la_ssize_t n;
-  if(!safe_rel(name, rel, sizeof(rel), &why)) {
+  if(!rift_walk_safe_path(name, rel, sizeof(rel), &why)) {
     problem(x->pr, "member '%s': %s, not extracted", name, why);
     return;
   }

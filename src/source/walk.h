@@ -79,6 +79,13 @@ typedef rift_err (*rift_walk_fn)(void *ctx, const struct rift_walk_item *it);
 rift_err rift_walk(const char *path, const struct rift_walk_opts *o,
                    rift_walk_fn fn, void *ctx);
 
+/* An archive member's name as a relative path that stays inside the
+ * extraction folder: '/' and '\\' separate, empty and "." components are
+ * dropped; absolute names (leading separator, drive letter) and ".."
+ * components are refused.  Returns 1 with out set, or 0 with *why set. */
+int rift_walk_safe_path(const char *name, char *out, size_t cap,
+                        const char **why);
+
 /* Is the start of a file the magic of an archive or compressed stream
  * rift_walk() opens?  Returns a short name ("zip", "gz"...) or NULL. */
 const char *rift_archive_sniff(const uint8_t *head, size_t n);
