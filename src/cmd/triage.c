@@ -483,10 +483,42 @@ static rift_err on_item(void *ctx, const struct rift_walk_item *it)
 
 /* ---- the manifest ------------------------------------------------------------------ */
 
+#define MAX_SOURCES 16
+
+struct source_count {
+  char format[32];
+  uint64_t files, records;
+};
+
+struct mctx {
+  struct rift_json *j;
+  struct source_count src[MAX_SOURCES];
+  size_t nsrc;
+};
+
+static void count_source(struct mctx *m, const struct rift_input *in)
+{
+  size_t i;
+  if(!in->format || (strcmp(in->status, "ok") && strcmp(in->status, "errors")))
+    return;
+  for(i = 0; i < m->nsrc && strcmp(m->src[i].format, in->format); i++)
+    ;
+  if(i == m->nsrc) {
+    if(m->nsrc == MAX_SOURCES)
+      return;
+    snprintf(m->src[i].format, sizeof(m->src[i].format), "%s", in->format);
+    m->nsrc++;
+  }
+  m->src[i].files++;
+  m->src[i].records += in->records;
+}
+
 static rift_err manifest_input(void *ctx, const struct rift_input *in)
 {
-  struct rift_json *j = ctx;
+  struct mctx *m = ctx;
+  struct rift_json *j = m->j;
   size_t i;
+  count_source(m, in);
   rift_json_begin(j, '{');
   rift_json_key(j, "id");
   rift_json_u64(j, in->id);
@@ -546,7 +578,7 @@ static rift_err manifest_input(void *ctx, const struct rift_input *in)
   return j->b->err;
 }
 
-static void write_manifest(struct triage *t)
+static void write_manifest(struct triage *t, struct mctx *m)
 {
   struct rift_buf b;
   struct rift_json j;
@@ -565,7 +597,8 @@ static void write_manifest(struct triage *t)
   rift_json_time(&j, rift_time_now());
   rift_json_key(&j, "inputs");
   rift_json_begin(&j, '[');
-  rc = rift_store_inputs(t->s, manifest_input, &j);
+  m->j = &j;
+  rc = rift_store_inputs(t->s, manifest_input, m);
   rift_json_end(&j);
   rift_json_end(&j);
   rift_buf_addch(&b, '\n');
@@ -615,7 +648,8 @@ static rift_err level_add(void *ctx, const struct rift_store_count *c)
 }
 
 static void summary(struct triage *t, double secs,
-                    const struct rift_store_load_stats *ls)
+                    const struct rift_store_load_stats *ls,
+                    const struct mctx *m)
 {
   struct rift_store_totals tot;
   struct top tp;
@@ -641,10 +675,14 @@ static void summary(struct triage *t, double secs,
     b[rift_time_fmt(b, tot.last, 0)] = 0;
     printf("  time      %s .. %s\n", a, b);
   }
-  memset(&tp, 0, sizeof(tp));
-  tp.max = 6;
-  rift_store_counts(t->s, RIFT_DIM_KIND, top_add, &tp);
-  printf("  sources   %s\n", tp.line);
+  printf("  sources  ");
+  for(i = 0; i < m->nsrc; i++)
+    printf("%s %s: %s %s from %s %s", i ? ";" : "", m->src[i].format,
+           fmt_count(n1, sizeof(n1), m->src[i].records),
+           rift_format_find(m->src[i].format) ? "events" : "members",
+           fmt_count(n2, sizeof(n2), m->src[i].files),
+           rift_format_find(m->src[i].format) ? "files" : "archives");
+  printf("%s\n", m->nsrc ? "" : " none");
   memset(&tp, 0, sizeof(tp));
   tp.max = 6;
   rift_store_counts(t->s, RIFT_DIM_CHANNEL, top_add, &tp);
@@ -762,6 +800,7 @@ int cmd_triage(int argc, char **argv)
   };
   struct triage t;
   struct rift_store_load_stats ls;
+  struct mctx mc;
   char tmpl[4200], *tmpdir, rules_abs[PATH_MAX];
   int force = 0, append = 0, c, i;
   size_t k;
@@ -859,9 +898,10 @@ int cmd_triage(int argc, char **argv)
   if(rc)
     die("%s: writing the case failed: %s", t.casedir,
         rift_store_errmsg(t.s));
-  write_manifest(&t);
+  memset(&mc, 0, sizeof(mc));
+  write_manifest(&t, &mc);
   if(!t.quiet)
-    summary(&t, (double)(rift_time_now() - t.t0) / 1e9, &ls);
+    summary(&t, (double)(rift_time_now() - t.t0) / 1e9, &ls, &mc);
   for(k = 0; k < t.nerr; k++)
     free(t.errlines[k]);
   rift_hmap_release(&t.seen);

@@ -155,7 +155,7 @@ rift_err store_create_indexes(sqlite3 *db, char *err, size_t errlen)
     "CREATE INDEX IF NOT EXISTS events_host_ts ON events(host, ts);"
     "CREATE INDEX IF NOT EXISTS events_file ON events(file_id, offset);"
     "CREATE INDEX IF NOT EXISTS events_channel_id ON events(channel,"
-    " event_id);"
+    " event_id, ts);"
     "CREATE INDEX IF NOT EXISTS finding_events_event ON"
     " finding_events(event_id);"
     "CREATE INDEX IF NOT EXISTS findings_ts ON findings(ts);",
@@ -240,7 +240,7 @@ rift_err rift_store_open(struct rift_store **out, const char *path,
   if(mode == RIFT_STORE_CREATE) {
     /* WAL is switched on when the first load finishes (a bulk load into
      * a new case writes without a journal) or when s is freed */
-    rc = store_exec(s->db, "PRAGMA page_size=8192;", s->err, sizeof(s->err));
+    rc = store_exec(s->db, "PRAGMA page_size=65536;", s->err, sizeof(s->err));
     if(!rc)
       rc = create_schema(s->db, s->err, sizeof(s->err));
     if(rc)
@@ -480,12 +480,22 @@ rift_err rift_store_counts(struct rift_store *s, enum rift_store_dim dim,
   static const char *const sql[] = {
     [RIFT_DIM_HOST] = "SELECT coalesce(host, ''), '', count(*), min(ts),"
                       " max(ts) FROM events GROUP BY 1 ORDER BY 3 DESC, 1",
-    [RIFT_DIM_CHANNEL] = "SELECT coalesce(channel, dataset, kind, ''), '',"
-                         " count(*), min(ts), max(ts) FROM events"
-                         " GROUP BY 1 ORDER BY 3 DESC, 1",
-    [RIFT_DIM_EVENT_ID] = "SELECT coalesce(channel, dataset, kind, ''),"
+    /* events with a channel through the (channel, event_id, ts) index;
+     * the others (not Windows event logs) by dataset or source kind */
+    [RIFT_DIM_CHANNEL] = "SELECT channel, '', count(*), min(ts), max(ts)"
+                         " FROM events WHERE channel IS NOT NULL"
+                         " GROUP BY channel UNION ALL"
+                         " SELECT coalesce(dataset, kind, ''), '', count(*),"
+                         " min(ts), max(ts) FROM events"
+                         " WHERE channel IS NULL GROUP BY 1 ORDER BY 3 DESC, 1",
+    [RIFT_DIM_EVENT_ID] = "SELECT channel, CAST(event_id AS TEXT), count(*),"
+                          " min(ts), max(ts) FROM events"
+                          " WHERE channel IS NOT NULL GROUP BY channel,"
+                          " event_id UNION ALL"
+                          " SELECT coalesce(dataset, kind, ''),"
                           " coalesce(code, ''), count(*), min(ts), max(ts)"
-                          " FROM events GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2",
+                          " FROM events WHERE channel IS NULL GROUP BY 1, 2"
+                          " ORDER BY 3 DESC, 1, 2",
     [RIFT_DIM_PROVIDER] = "SELECT coalesce(provider, ''), '', count(*),"
                           " min(ts), max(ts) FROM events GROUP BY 1"
                           " ORDER BY 3 DESC, 1",
