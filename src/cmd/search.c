@@ -26,8 +26,9 @@ static const char usage_str[] =
   "usage: rift search CASE [KEYWORD] [options]\n"
   "\n"
   "Find the events of CASE that contain KEYWORD (case-insensitive, in the\n"
-  "message or any field's value), match a regular expression, or have\n"
-  "given field values.  All conditions must hold.\n"
+  "message or any field's value but the input file's name), match a\n"
+  "regular expression, or have given field values.  All conditions must\n"
+  "hold.\n"
   "\n"
   "  -e, --regex RE          PCRE2 regular expression over the message and\n"
   "                          every field's value\n"
@@ -230,6 +231,9 @@ int cmd_search(int argc, char **argv)
   width = jsonl ? 0 : term_width();
   rift_batch_init(&b);
   rift_buf_init(&out, RIFT_BUF_MAX_OUTPUT);
+  if(!jsonl)
+    rift_buf_addf(&out, "%-19s  %-16s %-6s %-9s %s\n", "time (UTC)", "host",
+                  "event", "record", "message");
   while(!failed) {
     const int64_t *ids;
     if(rift_store_iter_next(it, &b, BATCH))

@@ -310,7 +310,10 @@ int rift_event_contains(const struct rift_event *e, const char *s, size_t n)
   if(e->message && icontains(e->message, strlen(e->message), s, n))
     return 1;
   for(i = 0; i < e->nf; i++) {
-    const char *t = rift_value_str(&e->f[i].v, tmp, &len);
+    const char *t;
+    if(e->f[i].id == RIFT_F_LOG_FILE_PATH)
+      continue; /* the input's name, not the event's content */
+    t = rift_value_str(&e->f[i].v, tmp, &len);
     if(t && icontains(t, len, s, n))
       return 1;
   }

@@ -199,7 +199,8 @@ const int64_t *rift_store_iter_ids(const struct rift_store_iter *it);
 void rift_store_iter_free(struct rift_store_iter **it);
 
 /* Does s occur (ASCII case-insensitive) in the event's message or in the
- * text of any field value?  (The exact check behind filter.like.) */
+ * text of any field value, log.file.path (the input's name) aside?  The
+ * exact check behind filter.like, which only narrows the rows in SQL. */
 int rift_event_contains(const struct rift_event *e, const char *s, size_t n);
 
 /* Event count, first and last time of the whole case. */
