@@ -884,6 +884,14 @@ int cmd_triage(int argc, char **argv)
         strerror(errno));
   rift_walk_opts_init(&t.wo);
   t.wo.tmpdir = tmpdir;
+  {
+    struct stat cs;
+    if(!stat(t.casedir, &cs)) {
+      t.wo.skip_dev = (uint64_t)cs.st_dev;
+      t.wo.skip_ino = (uint64_t)cs.st_ino;
+      t.wo.skip_set = 1;
+    }
+  }
   rift_progress_init(&t.prog, "triage: events", 0);
 
   for(i = optind; i < argc; i++) {

@@ -592,8 +592,12 @@ static rift_err walk_path(struct walker *w, const char *real, const char *disp,
     snprintf(why, sizeof(why), "cannot read: %s", strerror(errno));
     return bad(w, disp, container, 0, why);
   }
-  if(S_ISDIR(st.st_mode))
+  if(S_ISDIR(st.st_mode)) {
+    if(w->o->skip_set && (uint64_t)st.st_dev == w->o->skip_dev &&
+       (uint64_t)st.st_ino == w->o->skip_ino)
+      return RIFT_OK; /* the case being written */
     return walk_dir(w, real, disp, "/", container, depth);
+  }
   if(S_ISLNK(st.st_mode))
     return bad2(w, disp, container, 0, "symbolic link inside a folder, "
                                        "not followed", 1);

@@ -62,6 +62,10 @@ struct rift_walk_opts {
   uint64_t max_ratio;        /* extracted bytes per archive byte */
   uint64_t max_members;      /* members of one archive */
   unsigned max_depth;        /* archives in archives, folders in folders */
+  /* a folder never to walk into (the case being written, when the
+   * evidence folder contains it): its device and inode, if skip_set */
+  uint64_t skip_dev, skip_ino;
+  int skip_set;
 };
 
 #define RIFT_WALK_MAX_MEMBER (8ull << 30)

@@ -15,7 +15,18 @@ t = T("t0100-triage-counts")
 if not t.have("evtx"):
     sys.exit(t.done())
 case = os.path.join(t.tmp, "case")
+before = {}
+for d0, _, fs in os.walk(t.path("evtx")):
+    for f in fs:
+        st = os.stat(os.path.join(d0, f))
+        before[os.path.join(d0, f)] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_mode)
 p = t.triage(case, t.path("evtx"))
+after = {}
+for d0, _, fs in os.walk(t.path("evtx")):
+    for f in fs:
+        st = os.stat(os.path.join(d0, f))
+        after[os.path.join(d0, f)] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_mode)
+t.check("evidence untouched: size, mtime, ctime and mode of every file", before == after)
 t.check("triage completes (0, or 1 for the damaged samples)", p.returncode in (0, 1), p.stderr[-500:])
 m = t.manifest(case)
 c = t.db(case)

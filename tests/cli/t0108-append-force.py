@@ -47,6 +47,16 @@ p = t.run("triage", t.path(b), "-o", case, "--force", "--append")
 t.eq("--force with --append is a usage error", p.returncode, 129)
 p = t.run("triage", "-o", case)
 t.eq("no evidence is a usage error", p.returncode, 129)
+# evidence folder that holds the case: the case is not read as evidence
+ev = os.path.join(t.tmp, "ev")
+os.makedirs(ev)
+import shutil
+shutil.copyfile(t.path(a), os.path.join(ev, "a.evtx"))
+inner = os.path.join(ev, "case")
+t.triage(inner, ev, want_exit=0)
+t.triage(inner, ev, extra=["--force"], want_exit=0)
+t.eq("a case inside the evidence folder is not walked",
+     [os.path.basename(r[0]) for r in t.db(inner).execute("select path from inputs")], ["a.evtx"])
 t.eq("the case is WAL after a load", t.db(case).execute("pragma journal_mode").fetchone()[0], "wal")
 t.eq("schema version 1", t.db(case).execute("pragma user_version").fetchone()[0], 1)
 sys.exit(t.done())
