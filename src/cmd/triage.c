@@ -699,11 +699,15 @@ static void summary(struct triage *t, double secs,
   else
     printf("  findings  none (no rules: rift triage -r RULES, or rift hunt "
            "%s -r RULES)\n", t->casedir);
-  printf("  inputs    %s in the case; this run: %s files and archives, "
-         "%llu skipped (not a format rift reads), %llu duplicates\n",
-         fmt_count(n1, sizeof(n1), tot.inputs),
-         fmt_count(n2, sizeof(n2), t->inputs),
-         (unsigned long long)t->skipped, (unsigned long long)t->dups);
+  {
+    char n3[32], n4[32];
+    printf("  inputs    %s in the case; this run: %s files and archives, "
+           "%s skipped (not a format rift reads), %s duplicates\n",
+           fmt_count(n1, sizeof(n1), tot.inputs),
+           fmt_count(n2, sizeof(n2), t->inputs),
+           fmt_count(n3, sizeof(n3), t->skipped),
+           fmt_count(n4, sizeof(n4), t->dups));
+  }
   if(t->with_errors) {
     printf("  errors    %llu inputs with errors (details in "
            "%s/manifest.json):\n", (unsigned long long)t->with_errors,
@@ -840,11 +844,6 @@ int cmd_triage(int argc, char **argv)
     usage_die(usage_str, "--force and --append exclude each other");
   if(t.rules && !realpath(t.rules, rules_abs))
     die("%s: cannot read the rules: %s", t.rules, strerror(errno));
-  for(i = optind; i < argc; i++) {
-    if(access(argv[i], F_OK) && errno == ENOENT)
-      fprintf(stderr, "rift: %s: warning: no such file or folder\n",
-              argv[i]);
-  }
 
   t.t0 = rift_time_now();
   t.s = open_case(t.casedir, force, append);
