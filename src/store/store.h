@@ -148,7 +148,9 @@ void rift_store_finding_sink(struct rift_store_writer *w,
 
 struct rift_store_load_stats {
   uint64_t events, findings, inputs; /* rows written by this writer */
-  double load_s, index_s;            /* seconds writing, indexing */
+  double load_s, index_s;            /* seconds loading, then indexing */
+  double write_s, wait_s;            /* of load_s, the writer thread's
+                                        time inserting and waiting */
 };
 
 /* Drain the queue, stop the thread, then build what a bulk load defers:
