@@ -349,20 +349,6 @@ uint32_t rift_store_find_sha256(struct rift_store *s, const char *sha256)
   return id;
 }
 
-int rift_store_size_known(struct rift_store *s, uint64_t size)
-{
-  sqlite3_stmt *st;
-  int found = 1;
-  if(sqlite3_prepare_v2(s->db, "SELECT 1 FROM inputs WHERE size = ? AND"
-                               " sha256 IS NOT NULL LIMIT 1",
-                        -1, &st, NULL) != SQLITE_OK)
-    return 1;
-  sqlite3_bind_int64(st, 1, (int64_t)size);
-  found = sqlite3_step(st) == SQLITE_ROW;
-  sqlite3_finalize(st);
-  return found;
-}
-
 static const char *coltext(sqlite3_stmt *st, int i)
 {
   return (const char *)sqlite3_column_text(st, i);

@@ -104,8 +104,6 @@ struct rift_input {
 uint32_t rift_store_next_file_id(struct rift_store *s);
 /* The id of an input already in the case with these bytes, or 0. */
 uint32_t rift_store_find_sha256(struct rift_store *s, const char *sha256);
-/* Is there an input of this size in the case (read or not)? */
-int rift_store_size_known(struct rift_store *s, uint64_t size);
 
 /* Every input of the case in id order.  The struct is valid during fn
  * only.  fn returning non-zero stops the walk and is returned. */
