@@ -744,7 +744,7 @@ rift_err rift_store_writer_finish(struct rift_store_writer **wp,
   /* deferred work of the bulk load, also after a writer error so that
    * what was written stays usable */
   finish_exec(w, "BEGIN");
-  finish_exec(w, "PRAGMA cache_size=-131072; PRAGMA mmap_size=268435456;"
+  finish_exec(w, "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"
                  " PRAGMA threads=2");
   store_create_indexes(w->db, w->err, sizeof(w->err));
   finish_exec(w,
