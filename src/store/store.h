@@ -26,6 +26,31 @@
  *
  * Errors: functions return rift_err; RIFT_DB carries an SQLite message
  * that rift_store_errmsg() returns until the next call.
+ *
+ * A detector over a finished case (`rift hunt CASE`) looks like this:
+ *
+ *   struct rift_store *s;
+ *   struct rift_store_writer *w;
+ *   struct rift_finding_sink fs;
+ *   struct rift_store_filter f;
+ *   struct rift_store_iter *it;
+ *   struct rift_batch b;
+ *   rift_store_open(&s, "CASE/case.db", RIFT_STORE_APPEND, &diag);
+ *   rift_store_writer_start(s, 0, &w);       // findings go through it
+ *   rift_store_finding_sink(w, &fs);
+ *   rift_store_filter_init(&f);              // or a time range, a host
+ *   rift_store_iter_open(s, &f, &it);
+ *   rift_batch_init(&b);
+ *   while(!rift_store_iter_next(it, &b, 4096) && b.n)
+ *     detect(&b, &fs);                        // fs.emit() per hit
+ *   rift_store_iter_free(&it);
+ *   rift_batch_release(&b);
+ *   rift_store_writer_finish(&w, NULL);      // links findings to events
+ *   rift_store_free(&s);
+ *
+ * Events come back exactly as the triage stored them (ECS-mapped), so a
+ * detector sees the same fields whether it runs during the triage (in
+ * the event sink's prepare()) or later over the case.
  */
 #ifndef RIFT_STORE_H
 #define RIFT_STORE_H
