@@ -82,12 +82,15 @@ static rift_err on_record(void *arg, const struct rift_evtx_record *r)
 {
   struct rec_arg *ra = arg;
   struct rift_buf *b = &ra->s->out;
+  size_t start = b->len;
   rift_err rc;
   if(ra->j->fmt == RIFT_EVTX_JSON_PRETTY && ra->s->nrec)
     rift_buf_add(b, ",\n", 2);
   rc = rift_evtx_render(b, r, ra->j->fmt);
-  if(rc)
+  if(rc) {
+    rift_buf_setlen(b, start); /* a damaged record leaves nothing behind */
     return rc;
+  }
   if(r->carved && ra->j->fmt != RIFT_EVTX_XML && b->len &&
      b->buf[b->len - 1] == '}') {
     /* mark carved records inside the object */
@@ -113,8 +116,8 @@ static void work(void *ctx, size_t i, void *slotp)
   memset(&s->st, 0, sizeof(s->st));
   s->nrec = 0;
   rift_diag_init(&d, j->path, collect, &s->msgs);
-  s->rc = rift_evtx_chunk(&j->evtx, s->ctx, i, j->flags, on_record, &ra, &d,
-                          &s->st);
+  s->rc = rift_evtx_chunk(&j->evtx, s->ctx, i, j->flags | RIFT_EVTX_LAZY,
+                          on_record, &ra, &d, &s->st);
 }
 
 static void emit(void *ctx, size_t i, void *slotp)

@@ -37,6 +37,8 @@
 struct rift_evtx_ctx {
   struct bx_chunk bx;
   struct bx_doc doc;
+  struct bx_fast fast;
+  rift_err last_rc;   /* why the last tree could not be built */
 };
 
 rift_err rift_evtx_ctx_new(struct rift_evtx_ctx **out)
@@ -162,10 +164,43 @@ static size_t resync(const uint8_t *p, size_t len, size_t from)
   return len;
 }
 
+static void report_bad(struct rift_evtx_ctx *c, struct rift_diag *d,
+                       size_t base, size_t i, size_t off, uint64_t rid,
+                       rift_err rc)
+{
+  if(c->bx.fail_why && c->bx.fail_off < RIFT_EVTX_CHUNK_SIZE)
+    rift_diag_report(d, RIFT_DIAG_ERROR, rc, base + off,
+                     "chunk %zu: record %llu: %s (at 0x%llx)", i,
+                     (unsigned long long)rid, c->bx.fail_why,
+                     (unsigned long long)(base + c->bx.fail_off));
+  else
+    rift_diag_report(d, RIFT_DIAG_ERROR, rc, base + off,
+                     "chunk %zu: record %llu: %s", i, (unsigned long long)rid,
+                     c->bx.fail_why ? c->bx.fail_why : rift_strerror(rc));
+}
+
+const struct bx_doc *rift_evtx_record_doc(const struct rift_evtx_record *r)
+{
+  struct rift_evtx_ctx *c = r->ctx;
+  rift_err rc;
+  if(r->doc)
+    return r->doc;
+  rc = bx_parse_record(&c->bx, r->data_off, r->data_len, &c->doc);
+  if(rc || !c->doc.root) {
+    c->last_rc = rc ? rc : RIFT_CORRUPT;
+    if(!rc)
+      c->bx.fail_why = "empty BinXML";
+    return NULL;
+  }
+  /* filled lazily: the record is our own, handed out as const */
+  ((struct rift_evtx_record *)r)->doc = &c->doc;
+  return r->doc;
+}
+
 static rift_err emit(struct rift_evtx_ctx *c, const uint8_t *p, size_t base,
                      size_t i, size_t off, uint32_t size, int carved,
-                     rift_evtx_record_fn fn, void *arg, struct rift_diag *d,
-                     struct rift_evtx_stats *st)
+                     unsigned flags, rift_evtx_record_fn fn, void *arg,
+                     struct rift_diag *d, struct rift_evtx_stats *st)
 {
   struct rift_evtx_record r;
   rift_err rc;
@@ -174,41 +209,32 @@ static rift_err emit(struct rift_evtx_ctx *c, const uint8_t *p, size_t base,
   r.offset = base + off;
   r.chunk = i;
   r.carved = carved;
-  rc = bx_parse_record(&c->bx, (uint32_t)(off + REC_HDR),
-                       size - REC_MIN, &c->doc);
+  r.doc = NULL;
+  r.ctx = c;
+  r.data_off = (uint32_t)(off + REC_HDR);
+  r.data_len = size - REC_MIN;
+  c->last_rc = RIFT_OK;
+  c->bx.fail_why = NULL;
+  if(!(flags & RIFT_EVTX_LAZY) && !rift_evtx_record_doc(&r))
+    rc = c->last_rc;
+  else
+    rc = fn(arg, &r);
   if(rc == RIFT_NOMEM)
     return rc;
-  if(rc) {
+  if(rc == RIFT_CORRUPT || (rc && rc == c->last_rc)) {
     if(!carved) {
       st->bad_records++;
-      if(c->bx.fail_why && c->bx.fail_off < RIFT_EVTX_CHUNK_SIZE)
-        rift_diag_report(d, RIFT_DIAG_ERROR, rc, base + off,
-                         "chunk %zu: record %llu: %s (at 0x%llx)", i,
-                         (unsigned long long)r.record_id, c->bx.fail_why,
-                         (unsigned long long)(base + c->bx.fail_off));
-      else
-        rift_diag_report(d, RIFT_DIAG_ERROR, rc, base + off,
-                         "chunk %zu: record %llu: %s", i,
-                         (unsigned long long)r.record_id,
-                         c->bx.fail_why ? c->bx.fail_why : rift_strerror(rc));
+      report_bad(c, d, base, i, off, r.record_id, rc);
     }
     return RIFT_OK;
   }
-  if(!c->doc.root) {
-    if(!carved) {
-      st->bad_records++;
-      rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_CORRUPT, base + off,
-                       "chunk %zu: record %llu: empty BinXML", i,
-                       (unsigned long long)r.record_id);
-    }
-    return RIFT_OK;
-  }
-  r.doc = &c->doc;
+  if(rc)
+    return rc;
   if(carved)
     st->carved++;
   else
     st->records++;
-  return fn(arg, &r);
+  return RIFT_OK;
 }
 
 rift_err rift_evtx_chunk(const struct rift_evtx *e, struct rift_evtx_ctx *c,
@@ -247,7 +273,7 @@ rift_err rift_evtx_chunk(const struct rift_evtx *e, struct rift_evtx_ctx *c,
         off = resync(p, len, off + size)) {
       if(!record_at(p, len, off, &size, 1))
         break;
-      rc = emit(c, p, base, i, off, size, 1, fn, arg, d, st);
+      rc = emit(c, p, base, i, off, size, 1, flags, fn, arg, d, st);
       if(rc)
         return rc;
     }
@@ -288,7 +314,7 @@ rift_err rift_evtx_chunk(const struct rift_evtx *e, struct rift_evtx_ctx *c,
                        "chunk %zu: record %llu: size copy mismatch "
                        "(partly written record)", i,
                        (unsigned long long)rift_le64(p + off + 8));
-    rc = emit(c, p, base, i, off, size, 0, fn, arg, d, st);
+    rc = emit(c, p, base, i, off, size, 0, flags, fn, arg, d, st);
     if(rc)
       return rc;
     off += size;
@@ -298,7 +324,7 @@ rift_err rift_evtx_chunk(const struct rift_evtx *e, struct rift_evtx_ctx *c,
     for(off = resync(p, len, off); off < len; off = resync(p, len, off + size)) {
       if(!record_at(p, len, off, &size, 1))
         break;
-      rc = emit(c, p, base, i, off, size, 1, fn, arg, d, st);
+      rc = emit(c, p, base, i, off, size, 1, flags, fn, arg, d, st);
       if(rc)
         return rc;
     }
@@ -309,15 +335,21 @@ rift_err rift_evtx_chunk(const struct rift_evtx *e, struct rift_evtx_ctx *c,
 rift_err rift_evtx_render(struct rift_buf *out, const struct rift_evtx_record *r,
                           enum rift_evtx_format fmt)
 {
-  switch(fmt) {
-  case RIFT_EVTX_JSON:
-    return bx_render_json(out, r->doc, 0);
-  case RIFT_EVTX_JSON_PRETTY:
-    return bx_render_json(out, r->doc, 1);
-  case RIFT_EVTX_XML:
-    return bx_render_xml(out, r->doc);
+  struct rift_evtx_ctx *c = r->ctx;
+  enum bx_out o = fmt == RIFT_EVTX_XML ? BXO_XML
+                  : fmt == RIFT_EVTX_JSON_PRETTY ? BXO_JSON_PRETTY : BXO_JSON;
+  const struct bx_doc *doc;
+  struct bx_fast *f = &c->fast;
+  int shaped = 0;
+  if(!r->doc) {
+    shaped = bx_fast_shape(&c->bx, r->data_off, r->data_len, o, f);
+    if(shaped && !bx_fast_render(&c->bx, out, f))
+      return RIFT_OK;
   }
-  return RIFT_INVALID;
+  doc = rift_evtx_record_doc(r);
+  if(!doc)
+    return c->last_rc;
+  return bx_render_record(&c->bx, out, doc, o, shaped ? f : NULL);
 }
 
 /* ---- records to events ------------------------------------------------- */
@@ -485,24 +517,26 @@ static rift_err add_event_data(struct rift_batch *b, struct rift_event *ev,
 rift_err rift_evtx_to_event(struct rift_batch *b, struct rift_event *ev,
                             const struct rift_evtx_record *r)
 {
-  const struct bx_doc *d = r->doc;
+  const struct bx_doc *d = rift_evtx_record_doc(r);
   const struct bx_node *root = NULL;
   struct rift_buf tmp, name;
   uint32_t i, c;
   rift_err rc = RIFT_OK;
 
+  ev->kind = RIFT_KIND_EVTX;
+  if(!d)
+    return r->ctx->last_rc ? r->ctx->last_rc : RIFT_CORRUPT;
   for(i = d->root; i; i = d->nodes[i].next) {
     if(d->nodes[i].kind == BX_ELEM) {
       root = &d->nodes[i];
       break;
     }
   }
-  ev->kind = RIFT_KIND_EVTX;
   ev->offset = r->offset;
   ev->record_id = r->record_id;
   ev->ts = rift_filetime_to_ns(r->written);
   if(!root)
-    return RIFT_OK;
+    return RIFT_CORRUPT;
   rift_buf_init(&tmp, RIFT_BUF_MAX_RECORD);
   rift_buf_init(&name, 4096);
   for(c = root->child; c && !rc; c = d->nodes[c].next) {
