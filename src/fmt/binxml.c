@@ -1111,9 +1111,9 @@ static rift_err scalar(struct rift_buf *b, uint8_t t, const uint8_t *p,
   case BXT_NULL:
     return RIFT_OK;
   case BXT_STRING:
-    n = rift_utf16le_strnlen(p, len / 2);
     if(f == BXF_JSON)
-      return rift_utf16le_add_json(b, p, n);
+      return rift_utf16le_add_json_z(b, p, len / 2, 1);
+    n = rift_utf16le_strnlen(p, len / 2);
     if(f == BXF_XML)
       return rift_utf16le_add_xml(b, p, n);
     return rift_utf16le_add(b, p, n);
@@ -1884,7 +1884,32 @@ rift_err bx_fast_render(struct bx_chunk *c, struct rift_buf *b,
     rift_buf_add(b, p->lits + op->lit_off, op->lit_len);
     switch(op->kind) {
     case OP_JSON:
-      bx_value_fmt(b, v->type, data, v->len, BXF_JSON);
+      /* the common types directly, the rest through the general path */
+      if(v->type == BXT_STRING) {
+        rift_buf_addch(b, '"');
+        rift_utf16le_add_json_z(b, data, v->len / 2, 1);
+        rift_buf_addch(b, '"');
+      }
+      else if(v->type == BXT_U16 && v->len == 2) {
+        rift_buf_add_u64(b, rift_le16(data));
+      }
+      else if(v->type == BXT_U32 && v->len == 4) {
+        rift_buf_add_u64(b, rift_le32(data));
+      }
+      else if(v->type == BXT_U8 && v->len == 1) {
+        rift_buf_add_u64(b, data[0]);
+      }
+      else if(v->type == BXT_U64 && v->len == 8) {
+        rift_buf_add_u64(b, rift_le64(data));
+      }
+      else if(v->type == BXT_HEX64 && v->len == 8) {
+        rift_buf_addch(b, '"');
+        rift_buf_add_hex(b, rift_le64(data), 0, 0);
+        rift_buf_addch(b, '"');
+      }
+      else {
+        bx_value_fmt(b, v->type, data, v->len, BXF_JSON);
+      }
       break;
     case OP_JSTR:
       scalar(b, v->type, data, v->len, BXF_JSON);
