@@ -14,6 +14,7 @@
 #include "core/pool.h"
 #include "core/progress.h"
 #include "fmt/evtx.h"
+#include "fmt/format.h"
 #include "source/source.h"
 
 static const char usage_str[] =
@@ -149,6 +150,63 @@ static void emit(void *ctx, size_t i, void *slotp)
   rift_progress_update(&j->prog, i + 1);
 }
 
+/* Any registered format: normalised events as flat JSON lines. */
+struct evout {
+  struct rift_buf out;
+  int failed;
+};
+
+static rift_err ev_batch(void *ctx, struct rift_batch *b)
+{
+  struct evout *eo = ctx;
+  size_t i;
+  rift_buf_reset(&eo->out);
+  for(i = 0; i < b->n; i++) {
+    rift_event_json(&eo->out, &b->ev[i]);
+    rift_buf_addch(&eo->out, '\n');
+  }
+  if(eo->out.err)
+    return eo->out.err;
+  if(write_all(1, eo->out.buf, eo->out.len)) {
+    eo->failed = 1;
+    return RIFT_IO;
+  }
+  return RIFT_OK;
+}
+
+static int dump_events(const struct rift_source *src, const char *path,
+                       struct rift_pool *pool, struct rift_diag *d, int stats)
+{
+  const struct rift_format *f;
+  struct rift_parse_opts o;
+  struct rift_parse_stats st;
+  struct evout eo;
+  struct rift_event_sink sink = { NULL, ev_batch, &eo };
+  rift_err rc;
+  f = rift_format_sniff(src->data, src->len < 4096 ? src->len : 4096, path,
+                        src->len);
+  if(!f) {
+    rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_UNSUPPORTED, UINT64_MAX,
+                     "unrecognised format");
+    return RIFT_EXIT_INPUT_ERRORS;
+  }
+  memset(&o, 0, sizeof(o));
+  memset(&st, 0, sizeof(st));
+  o.path = path;
+  o.pool = pool;
+  rift_buf_init(&eo.out, RIFT_BUF_MAX_OUTPUT);
+  eo.failed = 0;
+  rc = f->parse(src, &o, &sink, d, &st);
+  rift_buf_release(&eo.out);
+  if(stats)
+    fprintf(stderr, "rift: %s: %llu records, %llu bad records, 0 bad chunks, "
+            "%llu carved\n", path, (unsigned long long)st.records,
+            (unsigned long long)st.errors, (unsigned long long)st.recovered);
+  if(rc && !eo.failed)
+    die("%s: %s", path, rift_strerror(rc));
+  return st.errors || d->errors ? RIFT_EXIT_INPUT_ERRORS : RIFT_EXIT_OK;
+}
+
 int cmd_dump(int argc, char **argv)
 {
   static const struct option opts[] = {
@@ -161,6 +219,7 @@ int cmd_dump(int argc, char **argv)
     { NULL, 0, NULL, 0 },
   };
   enum rift_evtx_format fmt = RIFT_EVTX_JSON;
+  int events = 0;
   unsigned threads = 0, flags = 0;
   int quiet = 0, stats = 0, c, i, status = RIFT_EXIT_OK;
   struct rift_pool *pool;
@@ -178,6 +237,8 @@ int cmd_dump(int argc, char **argv)
         fmt = RIFT_EVTX_JSON_PRETTY;
       else if(!strcmp(optarg, "xml"))
         fmt = RIFT_EVTX_XML;
+      else if(!strcmp(optarg, "events"))
+        events = 1;
       else
         usage_die(usage_str, "unknown format '%s'", optarg);
       break;
@@ -235,11 +296,13 @@ int cmd_dump(int argc, char **argv)
       status = RIFT_EXIT_INPUT_ERRORS;
       continue;
     }
-    if(!rift_evtx_sniff(src.data, src.len)) {
-      rift_diag_report(&d, RIFT_DIAG_ERROR, RIFT_UNSUPPORTED, UINT64_MAX,
-                       "unrecognised format (rift dump reads EVTX)");
+    if(events || !rift_evtx_sniff(src.data, src.len)) {
+      int rc = dump_events(&src, argv[i], pool, &d, stats);
       rift_source_close(&src);
-      status = RIFT_EXIT_INPUT_ERRORS;
+      if(rc)
+        status = rc;
+      if(rc == RIFT_EXIT_DIE)
+        break;
       continue;
     }
     if(rift_evtx_open(&j.evtx, &src, &d)) {

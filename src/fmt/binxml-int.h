@@ -97,6 +97,8 @@ struct bx_name {
   uint32_t off;      /* chunk offset it was read from */
   uint16_t known;    /* enum bx_known */
   uint64_t hash;     /* of the JSON form, for duplicate keys */
+  uint32_t field;    /* cached field id of winlog.event_data.<name>, 0 =
+                        not looked up yet (evtx.c) */
 };
 
 enum bx_kind {

@@ -157,6 +157,7 @@ static struct bx_name *make_name(struct bx_chunk *c, const uint8_t *chars,
   if(c->tmp.err || !nm->s || !nm->json || !nm->xml)
     return NULL;
   nm->off = UINT32_MAX;
+  nm->field = 0;
   nm->known = known_of(nm->s, nm->len);
   nm->hash = rift_hash(nm->json, nm->jlen);
   return nm;

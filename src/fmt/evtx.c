@@ -420,10 +420,12 @@ static int is_int_type(uint8_t t)
 /* Add one data field named prefix+name with the node's content. */
 static rift_err add_data(struct rift_batch *b, struct rift_event *ev,
                          struct rift_buf *tmp, struct rift_buf *name,
-                         const struct bx_doc *d, const struct bx_node *n)
+                         const struct bx_doc *d, const struct bx_node *n,
+                         uint32_t id)
 {
   const struct bx_node *v = first_value(d, n);
-  uint32_t id = rift_field_id(name->buf, name->len);
+  if(!id)
+    id = rift_field_id(name->buf, name->len);
   const char *s;
   size_t len;
   if(!id)
@@ -462,7 +464,7 @@ static rift_err add_tree(struct rift_batch *b, struct rift_event *ev,
     rift_buf_setlen(name, keep);
     rift_buf_addch(name, '.');
     rift_buf_add(name, d->nodes[a].name->s, d->nodes[a].name->len);
-    rc = add_data(b, ev, tmp, name, d, &d->nodes[a]);
+    rc = add_data(b, ev, tmp, name, d, &d->nodes[a], 0);
   }
   for(c = e->child; c && !rc; c = d->nodes[c].next) {
     const struct bx_node *cn = &d->nodes[c];
@@ -476,7 +478,7 @@ static rift_err add_tree(struct rift_batch *b, struct rift_event *ev,
   }
   rift_buf_setlen(name, keep);
   if(!rc && !has_elem && first_value(d, e))
-    rc = add_data(b, ev, tmp, name, d, e);
+    rc = add_data(b, ev, tmp, name, d, e, 0);
   return rc ? rc : name->err;
 }
 
@@ -494,17 +496,33 @@ static rift_err add_event_data(struct rift_batch *b, struct rift_event *ev,
     rift_buf_reset(name);
     rift_buf_adds(name, "winlog.event_data.");
     if(cn->name->known == BXN_DATA && (na = attr_of(d, cn, BXN_NAME))) {
-      size_t klen;
-      const char *k = text_of(b, tmp, d, na, &klen);
-      if(!k)
-        return RIFT_NOMEM;
-      rift_buf_add(name, k, klen);
-      rc = add_data(b, ev, tmp, name, d, cn);
+      const struct bx_node *kv = bx_at(d, na->child);
+      struct bx_name *kn = kv && !kv->next && kv->kind == BX_VALUE
+                             ? (struct bx_name *)kv->name : NULL;
+      if(kn && kn->field) {
+        /* the Name literal of the template: field id cached per chunk */
+        rc = add_data(b, ev, tmp, name, d, cn, kn->field);
+        continue;
+      }
+      {
+        size_t klen;
+        const char *k = text_of(b, tmp, d, na, &klen);
+        if(!k)
+          return RIFT_NOMEM;
+        rift_buf_add(name, k, klen);
+      }
+      if(kn) {
+        kn->field = rift_field_id(name->buf, name->len);
+        rc = add_data(b, ev, tmp, name, d, cn, kn->field);
+      }
+      else {
+        rc = add_data(b, ev, tmp, name, d, cn, 0);
+      }
     }
     else if(cn->name->known == BXN_DATA) {
       /* unnamed <Data>: param1, param2... as Windows' renderer names them */
       rift_buf_addf(name, "param%u", ++unnamed);
-      rc = add_data(b, ev, tmp, name, d, cn);
+      rc = add_data(b, ev, tmp, name, d, cn, 0);
     }
     else {
       rift_buf_add(name, cn->name->s, cn->name->len);
@@ -604,8 +622,10 @@ rift_err rift_evtx_to_event(struct rift_batch *b, struct rift_event *ev,
           }
           break;
         case BXN_EVENTRECORDID:
-          if((v = first_value(d, n)) && value_uint(v) != UINT64_MAX)
+          if((v = first_value(d, n)) && value_uint(v) != UINT64_MAX) {
             ev->record_id = value_uint(v);
+            rc = rift_event_add_uint(b, ev, RIFT_F_WINLOG_RECORD_ID, ev->record_id);
+          }
           break;
         case BXN_CORRELATION:
           if((a = attr_of(d, n, BXN_ACTIVITYID)) && (t = text_of(b, &tmp, d, a, &len)))
