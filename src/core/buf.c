@@ -1,5 +1,8 @@
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "core/buf.h"
 
@@ -176,33 +179,38 @@ rift_err rift_buf_add_hex(struct rift_buf *b, uint64_t v, int width, int upper)
   return RIFT_OK;
 }
 
-/* Does any byte of the 8 in x need escaping in JSON (< 0x20, '"', '\\')?
- * (SWAR: a byte is flagged when subtracting makes its high bit appear.) */
-static inline int json_special8(uint64_t x)
+/* Index of the first byte of s[i..n) that JSON must escape, or n. */
+static size_t json_scan(const char *s, size_t i, size_t n)
 {
-  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-  uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
-  uint64_t lt = (x - ones * 0x20) & ~x;
-  uint64_t zq = (q - ones) & ~q, zb = (bs - ones) & ~bs;
-  return ((lt | zq | zb) & high) != 0;
+#ifdef __SSE2__
+  const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
+                lim = _mm_set1_epi8(0x20), sign = _mm_set1_epi8((char)0x80);
+  while(n - i >= 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+    /* unsigned c < 0x20: compare with the sign bit flipped */
+    __m128i ctl = _mm_cmpgt_epi8(_mm_xor_si128(lim, sign), _mm_xor_si128(x, sign));
+    __m128i hit = _mm_or_si128(ctl, _mm_or_si128(_mm_cmpeq_epi8(x, q),
+                                                 _mm_cmpeq_epi8(x, bs)));
+    int m = _mm_movemask_epi8(hit);
+    if(m)
+      return i + (size_t)__builtin_ctz((unsigned)m);
+    i += 16;
+  }
+#endif
+  for(; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if(c < 0x20 || c == '"' || c == '\\')
+      return i;
+  }
+  return n;
 }
 
 rift_err rift_buf_add_json(struct rift_buf *b, const char *s, size_t n)
 {
   static const char hx[] = "0123456789abcdef";
   size_t i, start = 0;
-  for(i = 0; i < n; i++) {
-    unsigned char c;
-    while(n - i >= 8) {
-      uint64_t x;
-      memcpy(&x, s + i, 8);
-      if(json_special8(x))
-        break;
-      i += 8;
-    }
-    if(i >= n)
-      break;
-    c = (unsigned char)s[i];
+  for(i = json_scan(s, 0, n); i < n; i = json_scan(s, i + 1, n)) {
+    unsigned char c = (unsigned char)s[i];
     if(c >= 0x20 && c != '"' && c != '\\')
       continue;
     if(i > start && rift_buf_add(b, s + start, i - start))
