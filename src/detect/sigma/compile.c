@@ -77,7 +77,7 @@ static int kid_cost(const struct rift_sigma *s, uint32_t k)
     uint8_t kind = s->tests[n->a].kind;
     if(SG_SCANNED(kind))
       return 0;
-    return kind == T_RE || kind == T_KEYWORD || kind == T_GLOB ? 3 : 2;
+    return kind == T_RE || kind == T_GLOB ? 3 : 2;
   }
   return 1;
 }
@@ -133,8 +133,7 @@ uint32_t sg_intern_test(struct rift_sigma *s, struct sg_test *t)
     key_add(&k, t->addr, 16);
   key_add(&k, &t->len, 4);
   if(t->lit)
-    key_add(&k, t->lit, t->kind == T_RE || (t->kind == T_KEYWORD && t->op == T_RE)
-                          ? strlen(t->lit) : t->len);
+    key_add(&k, t->lit, t->kind == T_RE ? strlen(t->lit) : t->len);
   if(t->mask)
     key_add(&k, t->mask, t->len);
   if(t->cased && t->orig)
@@ -1038,120 +1037,145 @@ struct fgroup {           /* tests of one field in one key */
   uint32_t n, cap;
 };
 
-static int build_scan(struct rift_sigma *s, struct sg_key *k,
-                      struct sg_scan *sc, const struct fgroup *g,
-                      uint32_t *const *trig_of, const uint32_t *ntrig_of,
+/* Sort order of a scanner's tests: equality literals first, then the
+ * automaton's, each by literal, so equal literals sit together. */
+static const struct rift_sigma *sort_set;
+
+static int scan_cmp(const void *a, const void *b)
+{
+  const struct sg_test *x = &sort_set->tests[*(const uint32_t *)a];
+  const struct sg_test *y = &sort_set->tests[*(const uint32_t *)b];
+  int ex = x->kind != T_EQ, ey = y->kind != T_EQ, c;
+  if(ex != ey)
+    return ex - ey;
+  if(x->len != y->len)
+    return x->len < y->len ? -1 : 1;
+  c = memcmp(x->lit, y->lit, x->len);
+  if(c)
+    return c;
+  return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+}
+
+static int build_scan(struct rift_sigma *s, struct sg_scan *sc,
+                      struct fgroup *g, const uint32_t *ntrig_of,
                       const uint32_t *trig_base)
 {
-  uint32_t i, nex = 0, npat = 0, o = 0;
-  const char **pats;
-  uint32_t *plens;
-  (void)k;
+  uint32_t i, j, nex = 0, npat = 0, o;
+  const char **pats = NULL;
+  uint32_t *plens = NULL;
   memset(sc, 0, sizeof(*sc));
   sc->field = g->field;
+  sort_set = s;   /* compile runs on one thread */
+  qsort(g->tests, g->n, sizeof(uint32_t), scan_cmp);
   sc->outs = rift_arena_zalloc(&s->arena, (g->n + 1) * sizeof(*sc->outs));
-  pats = calloc(g->n + 1, sizeof(*pats));
-  plens = calloc(g->n + 1, sizeof(*plens));
-  if(!sc->outs || !pats || !plens)
-    goto nomem;
-  for(i = 0; i < g->n; i++)
-    nex += s->tests[g->tests[i]].kind == T_EQ;
+  if(!sc->outs)
+    return -1;
+  for(o = 0; o < g->n; o++) {
+    const struct sg_test *t = &s->tests[g->tests[o]];
+    sc->outs[o].test = g->tests[o];
+    sc->outs[o].kind = t->kind;
+    sc->outs[o].cased = t->cased;
+    sc->outs[o].trig = trig_base[g->tests[o]];
+    sc->outs[o].ntrig = ntrig_of[g->tests[o]];
+  }
+  sc->nouts = g->n;
+  /* distinct literals: runs of equal (kind class, literal) */
+  for(i = 0; i < g->n; i = j) {
+    const struct sg_test *t = &s->tests[g->tests[i]];
+    for(j = i + 1; j < g->n; j++) {
+      const struct sg_test *u = &s->tests[g->tests[j]];
+      if((u->kind == T_EQ) != (t->kind == T_EQ) || u->len != t->len ||
+         memcmp(u->lit, t->lit, t->len))
+        break;
+    }
+    if(t->kind == T_EQ)
+      nex++;
+    else
+      npat++;
+  }
   if(nex) {
     sc->excap = 16;
     while(sc->excap < nex * 2)
       sc->excap *= 2;
     sc->ex = rift_arena_zalloc(&s->arena, sc->excap * sizeof(*sc->ex));
     if(!sc->ex)
-      goto nomem;
+      return -1;
   }
-  /* outs grouped: equality literals first (by literal), then patterns */
-  for(i = 0; i < g->n; i++) {
+  if(npat) {
+    sc->pat_out = rift_arena_alloc(&s->arena, 2 * npat * sizeof(uint32_t));
+    sc->pat_len = rift_arena_alloc(&s->arena, npat * sizeof(uint32_t));
+    pats = malloc(npat * sizeof(*pats));
+    plens = malloc(npat * sizeof(*plens));
+    if(!sc->pat_out || !sc->pat_len || !pats || !plens) {
+      free(pats);
+      free(plens);
+      return -1;
+    }
+  }
+  npat = 0;
+  for(i = 0; i < g->n; i = j) {
     const struct sg_test *t = &s->tests[g->tests[i]];
-    uint64_t h;
-    uint32_t slot;
-    if(t->kind != T_EQ)
-      continue;
-    h = lhash(t->lit, t->len);
-    slot = (uint32_t)h & (sc->excap - 1);
-    while(sc->ex[slot].lit &&
-          !(sc->ex[slot].h == h && sc->ex[slot].len == t->len &&
-            !memcmp(sc->ex[slot].lit, t->lit, t->len)))
-      slot = (slot + 1) & (sc->excap - 1);
-    if(!sc->ex[slot].lit) {
+    for(j = i + 1; j < g->n; j++) {
+      const struct sg_test *u = &s->tests[g->tests[j]];
+      if((u->kind == T_EQ) != (t->kind == T_EQ) || u->len != t->len ||
+         memcmp(u->lit, t->lit, t->len))
+        break;
+    }
+    if(t->kind == T_EQ) {
+      uint64_t h = lhash(t->lit, t->len);
+      uint32_t slot = (uint32_t)h & (sc->excap - 1);
+      while(sc->ex[slot].lit)
+        slot = (slot + 1) & (sc->excap - 1);
       sc->ex[slot].h = h;
       sc->ex[slot].lit = t->lit;
       sc->ex[slot].len = t->len;
+      sc->ex[slot].out = i;
+      sc->ex[slot].nout = j - i;
     }
-  }
-  /* now fill outs per slot contiguously */
-  for(i = 0; i < sc->excap; i++) {
-    uint32_t j;
-    if(!sc->ex[i].lit)
-      continue;
-    sc->ex[i].out = o;
-    for(j = 0; j < g->n; j++) {
-      const struct sg_test *t = &s->tests[g->tests[j]];
-      if(t->kind != T_EQ || t->len != sc->ex[i].len ||
-         memcmp(t->lit, sc->ex[i].lit, t->len))
-        continue;
-      sc->outs[o].test = g->tests[j];
-      sc->outs[o].kind = T_EQ;
-      sc->outs[o].cased = t->cased;
-      sc->outs[o].trig = trig_base[g->tests[j]];
-      sc->outs[o++].ntrig = ntrig_of[g->tests[j]];
-    }
-    sc->ex[i].nout = o - sc->ex[i].out;
-  }
-  /* automaton patterns: distinct lowercase literals */
-  for(i = 0; i < g->n; i++) {
-    const struct sg_test *t = &s->tests[g->tests[i]];
-    uint32_t j;
-    int dup = 0;
-    if(t->kind == T_EQ)
-      continue;
-    for(j = 0; j < npat && !dup; j++)
-      dup = plens[j] == t->len && !memcmp(pats[j], t->lit, t->len);
-    if(!dup) {
+    else {
+      sc->pat_out[2 * npat] = i;
+      sc->pat_out[2 * npat + 1] = j - i;
+      sc->pat_len[npat] = t->len;
       pats[npat] = t->lit;
       plens[npat++] = t->len;
     }
   }
   if(npat) {
-    sc->pat_out = rift_arena_alloc(&s->arena, 2 * npat * sizeof(uint32_t));
-    sc->pat_len = rift_arena_alloc(&s->arena, npat * sizeof(uint32_t));
-    if(!sc->pat_out || !sc->pat_len)
-      goto nomem;
+    /* keys often share a field's literals: build each automaton once */
+    struct rift_buf key;
+    union rift_hval *v;
+    int isnew;
+    rift_buf_init(&key, (size_t)1 << 30);
     for(i = 0; i < npat; i++) {
-      uint32_t j;
-      sc->pat_out[2 * i] = o;
-      sc->pat_len[i] = plens[i];
-      for(j = 0; j < g->n; j++) {
-        const struct sg_test *t = &s->tests[g->tests[j]];
-        if(t->kind == T_EQ || t->len != plens[i] ||
-           memcmp(t->lit, pats[i], t->len))
-          continue;
-        sc->outs[o].test = g->tests[j];
-        sc->outs[o].kind = t->kind;
-        sc->outs[o].cased = t->cased;
-        sc->outs[o].trig = trig_base[g->tests[j]];
-        sc->outs[o++].ntrig = ntrig_of[g->tests[j]];
-      }
-      sc->pat_out[2 * i + 1] = o - sc->pat_out[2 * i];
+      rift_buf_add(&key, &plens[i], sizeof(plens[i]));
+      rift_buf_add(&key, pats[i], plens[i]);
     }
-    sc->ac = sg_ac_build(pats, plens, npat);
-    if(!sc->ac)
-      goto nomem;
-    s->npatterns += npat;
+    if(key.err || rift_hmap_put(&s->acidx, key.buf, key.len, &v, &isnew)) {
+      rift_buf_release(&key);
+      free(pats);
+      free(plens);
+      return -1;
+    }
+    rift_buf_release(&key);
+    if(isnew) {
+      struct sg_ac *ac = sg_ac_build(pats, plens, npat);
+      if(!ac || grow(s, (void **)&s->acs, &s->capacs, s->nacs + 1,
+                     sizeof(*s->acs))) {
+        sg_ac_free(ac);
+        free(pats);
+        free(plens);
+        return -1;
+      }
+      s->acbytes += sg_ac_size(ac);
+      v->u = s->nacs;
+      s->acs[s->nacs++] = ac;
+      s->npatterns += npat;
+    }
+    sc->ac = s->acs[v->u];
+    free(pats);
+    free(plens);
   }
-  sc->nouts = o;
-  (void)trig_of;
-  free(pats);
-  free(plens);
   return 0;
-nomem:
-  free(pats);
-  free(plens);
-  return -1;
 }
 
 static int build_key(struct rift_sigma *s, struct sg_key *k,
@@ -1222,12 +1246,14 @@ static int build_key(struct rift_sigma *s, struct sg_key *k,
   /* group tests by field */
   for(i = 0; i < nt; i++) {
     const struct sg_test *t = &s->tests[tests[i]];
-    uint32_t f;
-    for(f = 0; f < t->nf; f++) {
+    uint32_t f, nf = t->nf ? t->nf : 1;
+    static const uint32_t any = 0;   /* keywords: every value */
+    for(f = 0; f < nf; f++) {
+      uint32_t fld = t->nf ? t->f[f] : any;
       struct fgroup *g = NULL;
       uint32_t q;
       for(q = 0; q < ng; q++) {
-        if(groups[q].field == t->f[f]) {
+        if(groups[q].field == fld) {
           g = &groups[q];
           break;
         }
@@ -1243,7 +1269,7 @@ static int build_key(struct rift_sigma *s, struct sg_key *k,
         }
         g = &groups[ng++];
         memset(g, 0, sizeof(*g));
-        g->field = t->f[f];
+        g->field = fld;
       }
       if(g->n == g->cap) {
         uint32_t ncap = g->cap ? g->cap * 2 : 16;
@@ -1260,7 +1286,7 @@ static int build_key(struct rift_sigma *s, struct sg_key *k,
   if(!k->scans)
     goto out;
   for(i = 0; i < ng; i++) {
-    if(build_scan(s, k, &k->scans[i], &groups[i], NULL, ntrig_of, trig_base))
+    if(build_scan(s, &k->scans[i], &groups[i], ntrig_of, trig_base))
       goto out;
   }
   k->nscans = ng;
@@ -1273,6 +1299,10 @@ static int build_key(struct rift_sigma *s, struct sg_key *k,
     goto out;
   for(i = 0; i < ng; i++) {
     uint32_t slot = (groups[i].field * 2654435761u) & (k->ftcap - 1);
+    if(!groups[i].field) {
+      k->anyscan = &k->scans[i];
+      continue;
+    }
     while(k->ftab[slot])
       slot = (slot + 1) & (k->ftcap - 1);
     k->ftab[slot] = i + 1;

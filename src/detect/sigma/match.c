@@ -25,7 +25,7 @@
 #include "detect/sigma/sigma-int.h"
 
 #define NONE UINT32_MAX
-#define MAX_VIRT 4
+#define MAX_VIRT 6
 #define RE_MATCH_LIMIT 1000000
 #define RE_DEPTH_LIMIT 10000
 
@@ -180,29 +180,6 @@ static int ieq_n(const char *a, const char *lit, size_t n)
       return 0;
   }
   return 1;
-}
-
-/* Case-insensitive substring (lit lowercase). */
-static int icontains(const char *h, size_t hn, const char *lit, size_t ln)
-{
-  size_t i;
-  uint8_t f;
-  if(!ln)
-    return 1;
-  if(ln > hn)
-    return 0;
-  f = (uint8_t)lit[0];
-  for(i = 0; i + ln <= hn; i++) {
-    if(sg_lower[(uint8_t)h[i]] == f && ieq_n(h + i, lit, ln))
-      return 1;
-  }
-  return 0;
-}
-
-static int contains_cased(const char *h, size_t hn, const char *lit,
-                          size_t ln)
-{
-  return ln <= hn && memmem(h, hn, lit, ln) != NULL;
 }
 
 /* ---- scanning ---------------------------------------------------------------- */
@@ -473,53 +450,6 @@ static int fieldref(struct rift_sigma_scratch *c, const struct sg_test *t)
   return 1;
 }
 
-static int keyword(struct rift_sigma_scratch *c, const struct sg_test *t)
-{
-  const struct rift_field *fl;
-  uint32_t it;
-  const struct rift_event *ev = c->ev;
-  char tmp[32];
-  size_t n;
-  const char *s;
-  if(t->op == T_GLOB && t->piece != NONE && !eval_test(c, t->piece))
-    return 0;
-  for(it = 0; (fl = next_val(c, &it, NULL, 0));)
-  {
-    s = text(&fl->v, tmp, &n);
-    if(!s)
-      continue;
-    switch(t->op) {
-    case T_ANY: return 1;
-    case T_CONTAINS:
-      if(t->cased ? contains_cased(s, n, t->orig, t->len)
-                  : icontains(s, n, t->lit, t->len))
-        return 1;
-      break;
-    case T_GLOB:
-      if(sg_glob(t->lit, t->mask, t->len, s, n, t->cased))
-        return 1;
-      break;
-    case T_RE:
-      if(re_match(c, t, s, n))
-        return 1;
-      break;
-    }
-  }
-  if(ev->message) {
-    s = ev->message;
-    n = strlen(s);
-    switch(t->op) {
-    case T_CONTAINS:
-      return t->cased ? contains_cased(s, n, t->orig, t->len)
-                      : icontains(s, n, t->lit, t->len);
-    case T_GLOB: return sg_glob(t->lit, t->mask, t->len, s, n, t->cased);
-    case T_RE: return re_match(c, t, s, n);
-    default: return 1;
-    }
-  }
-  return 0;
-}
-
 static int eval_lazy(struct rift_sigma_scratch *c, const struct sg_test *t)
 {
   const struct rift_field *fl;
@@ -530,8 +460,6 @@ static int eval_lazy(struct rift_sigma_scratch *c, const struct sg_test *t)
   int present = 0;
   double d;
   switch(t->kind) {
-  case T_KEYWORD:
-    return keyword(c, t);
   case T_FIELDREF:
     return fieldref(c, t);
   case T_GLOB:
@@ -742,6 +670,12 @@ size_t rift_sigma_match(const struct rift_sigma *s,
     c->virt[c->nvirt].v.type = RIFT_V_UINT;
     c->virt[c->nvirt++].v.u = ev->record_id;
   }
+  if(ev->message && !rift_event_get(ev, RIFT_F_MESSAGE)) {
+    c->virt[c->nvirt].id = RIFT_F_MESSAGE;
+    c->virt[c->nvirt].v.type = RIFT_V_STR;
+    c->virt[c->nvirt].v.s = ev->message;
+    c->virt[c->nvirt++].v.len = (uint32_t)strlen(ev->message);
+  }
   if(ev->host && !rift_event_get(ev, RIFT_F_HOST_NAME)) {
     c->virt[c->nvirt].id = RIFT_F_HOST_NAME;
     c->virt[c->nvirt].v.type = RIFT_V_STR;
@@ -755,11 +689,15 @@ size_t rift_sigma_match(const struct rift_sigma *s,
       char tmp[32];
       size_t n;
       const char *t;
-      if(!sc)
+      if(!sc && !k->anyscan)
         continue;
       t = text(&fl->v, tmp, &n);
-      if(t)
+      if(!t)
+        continue;
+      if(sc)
         scan_value(c, sc, t, n);
+      if(k->anyscan)
+        scan_value(c, k->anyscan, t, n);   /* keywords */
     }
   }
   for(q = 0; q < k->nalways + c->ncand; q++) {

@@ -192,9 +192,10 @@ enum sg_tkind {
   /* evaluated on demand */
   T_GLOB, T_RE, T_CIDR, T_CMP, T_FIELDREF, T_EXISTS, T_NULL, T_EMPTY,
   T_ANY,        /* field present with any value ("*", contains '') */
-  T_TIME,       /* timestamp part compared with a number */
-  T_KEYWORD     /* keyword (no field): lit/glob/re over every value */
+  T_TIME        /* timestamp part compared with a number */
 };
+/* A test with no field (nf == 0) is a keyword: it reads every value of
+ * the event; the scanners keep such literals under field id 0. */
 
 #define SG_SCANNED(k) ((k) <= T_CONTAINS)
 
@@ -205,7 +206,7 @@ struct sg_test {
   uint8_t kind;
   uint8_t cased;
   uint8_t op;              /* T_CMP/T_TIME: enum sg_cmp; T_FIELDREF: sg_fref;
-                              T_EXISTS: wanted; T_KEYWORD: inner kind */
+                              T_EXISTS: wanted */
   uint8_t fam;             /* T_CIDR: 4 or 6 */
   const uint32_t *f;       /* rift field ids the Sigma field reads */
   uint32_t nf;             /* 0 for keywords (every value of the event) */
@@ -220,7 +221,7 @@ struct sg_test {
   double num;              /* T_CMP, T_TIME */
   uint8_t addr[16];        /* T_CIDR network */
   uint32_t bits;
-  void *re;                /* T_RE (and T_KEYWORD regex): pcre2_code_8 * */
+  void *re;                /* T_RE: pcre2_code_8 * */
   const char *key;         /* dedup key */
 };
 
@@ -277,6 +278,7 @@ struct sg_key {
   uint32_t nalways;
   struct sg_scan *scans;
   uint32_t nscans;
+  const struct sg_scan *anyscan;  /* keyword literals (field 0), or NULL */
   uint32_t *ftab;          /* field id -> scan index + 1 (open addressing) */
   uint32_t *ftab_key;
   uint32_t ftcap;
@@ -310,6 +312,10 @@ struct rift_sigma {
   uint32_t *corr_order;           /* correlation rules in evaluation order */
   uint32_t ncorr;
   size_t npatterns, nregex;
+  struct rift_hmap acidx;         /* pattern list -> index in acs */
+  struct sg_ac **acs;             /* every automaton, shared by keys */
+  uint32_t nacs, capacs;
+  size_t acbytes;
   uint32_t f_channel, f_event_id; /* field ids for the key */
 };
 

@@ -24,6 +24,7 @@ rift_err rift_sigma_new(struct rift_sigma **out)
   rift_hmap_init(&s->placeholders, 1u << 20);
   rift_hmap_init(&s->testidx, 1u << 26);
   rift_hmap_init(&s->keyidx, 1u << 24);
+  rift_hmap_init(&s->acidx, 1u << 24);
   s->global_key = UINT32_MAX;
   *out = s;
   return RIFT_OK;
@@ -39,10 +40,11 @@ void rift_sigma_free(struct rift_sigma **sp)
     if(s->tests[i].re)
       pcre2_code_free(s->tests[i].re);
   }
-  for(i = 0; i < s->nkeys; i++) {
-    for(j = 0; j < s->keys[i].nscans; j++)
-      sg_ac_free(s->keys[i].scans[j].ac);
-  }
+  for(i = 0; i < s->nacs; i++)
+    sg_ac_free(s->acs[i]);
+  (void)j;
+  free(s->rules);
+  rift_hmap_release(&s->acidx);
   rift_hmap_release(&s->placeholders);
   rift_hmap_release(&s->testidx);
   rift_hmap_release(&s->keyidx);

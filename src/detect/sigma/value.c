@@ -677,10 +677,7 @@ static uint32_t str_test(struct sg_ctx *c, const struct tv *v,
       if(!t.lit || !t.orig)
         return UINT32_MAX;
     }
-    if(keyword) {
-      t.op = t.kind == T_ANY ? T_ANY : T_CONTAINS;
-      t.kind = T_KEYWORD;
-    }
+    /* keywords are tests with no field (nf == 0): every value */
     return mk_test(c, &t);
   }
   /* a glob; prefilter with its longest literal piece */
@@ -691,8 +688,7 @@ static uint32_t str_test(struct sg_ctx *c, const struct tv *v,
     if(pl >= 2) {
       struct sg_test p;
       memset(&p, 0, sizeof(p));
-      p.kind = keyword ? T_KEYWORD : T_CONTAINS;
-      p.op = T_CONTAINS;
+      p.kind = T_CONTAINS;
       p.f = f;
       p.nf = nf;
       p.piece = UINT32_MAX;
@@ -704,8 +700,7 @@ static uint32_t str_test(struct sg_ctx *c, const struct tv *v,
         return UINT32_MAX;
       t.piece = sg_intern_test(c->s, &p);
     }
-    t.kind = keyword ? T_KEYWORD : T_GLOB;
-    t.op = T_GLOB;
+    t.kind = T_GLOB;
     t.lit = lower_dup(c, s.b, s.n, t.cased);
     mask = rift_arena_alloc(&c->s->arena, s.n + 1);
     if(!t.lit || !mask)
@@ -738,8 +733,7 @@ static uint32_t value_test(struct sg_ctx *c, const struct tv *v,
     t.kind = T_NULL;
     return mk_test(c, &t);
   case VK_RE:
-    t.kind = nf ? T_RE : T_KEYWORD;
-    t.op = T_RE;
+    t.kind = T_RE;
     t.bits = v->op; /* RE_* flags */
     t.lit = raw_dup(c, v->s.b, v->s.n);
     if(!t.lit || compile_re(c, &t, t.lit, v->op, line))
