@@ -695,6 +695,8 @@ static int collect_tests(struct rift_sigma *s, uint32_t node, uint32_t **v,
   }
   if(nd->op == N_CONST)
     return 0;
+  if(nd->op == N_NOT)   /* its one child is the node a itself */
+    return collect_tests(s, nd->a, v, n, cap, depth + 1);
   for(i = 0; i < nd->n; i++) {
     if(collect_tests(s, s->kids[nd->a + i], v, n, cap, depth + 1))
       return -1;

@@ -305,7 +305,7 @@ static rift_err emit(struct rift_sigma_run *run, uint32_t ri,
 {
   const struct sg_rule *r = &run->s->rules[ri];
   run->counts[ri]++;
-  if(!run->o.sink || r->pub.level < run->o.min_level)
+  if(!run->o.sink || r->pub.hidden || r->pub.level < run->o.min_level)
     return RIFT_OK;
   f->source = "sigma";
   f->rule_id = r->pub.id ? r->pub.id : r->pub.title;
