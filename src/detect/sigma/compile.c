@@ -1446,6 +1446,18 @@ static int build_keys(struct rift_sigma *s, struct build *b)
     }
   }
   free(needs);
+  if(getenv("RIFT_SIGMA_DEBUG")) {
+    for(k = 0; k < s->nkeys; k++) {
+      struct sg_key *key = &s->keys[k];
+      uint32_t q, pats = 0;
+      for(q = 0; q < key->nscans; q++)
+        pats += key->scans[q].nouts;
+      fprintf(stderr, "key %s/%d: %u entries, %u always, %u scans, %u outs\n",
+              key->src, (int)key->id, key->nentries, key->nalways, key->nscans, pats);
+      for(q = 0; q < key->nalways && q < 5; q++)
+        fprintf(stderr, "   always: %s\n", s->rules[s->entries[key->always[q]].rule].pub.title);
+    }
+  }
   return 0;
 }
 

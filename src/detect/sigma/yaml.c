@@ -233,6 +233,20 @@ rift_err sy_parse(struct rift_arena *a, const char *text, size_t len,
     case YAML_MAPPING_END_EVENT: {
       struct frame *f = &b.stack[b.depth];
       struct sy_node *n = f->node;
+      uint32_t q;
+      if(n->kind == SY_MAP) {
+        /* rules only use string keys; other keys are refused here so no
+         * reader meets one */
+        for(q = 0; q < f->n; q += 2) {
+          if(f->kids[q]->kind != SY_SCALAR) {
+            set_err(&b, f->kids[q]->line, "a map key must be a string");
+            rc = RIFT_SYNTAX;
+            break;
+          }
+        }
+        if(rc)
+          break;
+      }
       n->kids = f->kids;
       n->n = n->kind == SY_MAP ? f->n / 2 : f->n;
       b.depth--;
