@@ -24,6 +24,11 @@ struct cmd {
 };
 
 #define RIFT_COMMANDS(C)                                                    \
+  C(triage, "evidence (files, folders, archives) into a case: case.db")    \
+  C(timeline, "a case's events in time order (csv, jsonl, timesketch)")    \
+  C(search, "find events in a case by keyword, regex or field value")      \
+  C(metrics, "event counts per host, channel, event id, provider")        \
+  C(export, "a case as ECS JSON documents (events and alerts)")            \
   C(dump, "print the records of any artifact rift reads (JSONL/JSON/XML)") \
   C(hunt, "run Sigma rules over evidence and report the detections")      \
   C(rules, "check Sigma rules: which rift runs, and why not the others") \

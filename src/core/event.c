@@ -180,3 +180,68 @@ const char *rift_value_str(const struct rift_value *v, char *tmp, size_t *len)
   *len = n;
   return tmp;
 }
+
+static void json_str(struct rift_buf *b, const char *s, size_t n)
+{
+  rift_buf_addch(b, '"');
+  rift_buf_add_json(b, s, n);
+  rift_buf_addch(b, '"');
+}
+
+static void json_kv(struct rift_buf *b, int *first, const char *k,
+                    const char *v)
+{
+  if(!v)
+    return;
+  rift_buf_add(b, *first ? "{" : ",", 1);
+  *first = 0;
+  json_str(b, k, strlen(k));
+  rift_buf_addch(b, ':');
+  json_str(b, v, strlen(v));
+}
+
+rift_err rift_event_json(struct rift_buf *b, const struct rift_event *e)
+{
+  int first = 1;
+  uint32_t i;
+  char ts[RIFT_TIME_FMT_MAX], num[32];
+  if(e->ts != RIFT_TIME_NONE) {
+    rift_time_fmt(ts, e->ts, 9);
+    json_kv(b, &first, "@timestamp", ts);
+  }
+  json_kv(b, &first, "host.name", e->host);
+  json_kv(b, &first, "rift.kind", rift_kind_name(e->kind));
+  json_kv(b, &first, "event.category", e->category);
+  json_kv(b, &first, "event.type", e->type);
+  json_kv(b, &first, "event.action", e->action);
+  json_kv(b, &first, "event.code", e->code);
+  json_kv(b, &first, "event.provider", e->provider);
+  json_kv(b, &first, "event.dataset", e->dataset);
+  json_kv(b, &first, "event.outcome", e->outcome);
+  json_kv(b, &first, "message", e->message);
+  rift_buf_add(b, first ? "{" : ",", 1);
+  first = 0;
+  rift_buf_adds(b, "\"rift.file_id\":");
+  rift_buf_add_u64(b, e->file_id);
+  rift_buf_adds(b, ",\"rift.offset\":");
+  rift_buf_add_u64(b, e->offset);
+  rift_buf_adds(b, ",\"rift.record_id\":");
+  rift_buf_add_u64(b, e->record_id);
+  for(i = 0; i < e->nf; i++) {
+    const struct rift_value *v = &e->f[i].v;
+    size_t klen, vlen;
+    const char *k = rift_field_name(e->f[i].id, &klen);
+    const char *s;
+    if(v->type == RIFT_V_NULL)
+      continue;
+    rift_buf_addch(b, ',');
+    json_str(b, k, klen);
+    rift_buf_addch(b, ':');
+    s = rift_value_str(v, num, &vlen);
+    if(v->type == RIFT_V_STR || (v->type == RIFT_V_FLOAT && !strchr("-0123456789", s[0])))
+      json_str(b, s, vlen);
+    else
+      rift_buf_add(b, s, vlen);
+  }
+  return rift_buf_addch(b, '}');
+}

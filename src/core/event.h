@@ -128,4 +128,8 @@ const struct rift_value *rift_event_get(const struct rift_event *e,
 const char *rift_value_str(const struct rift_value *v, char *tmp,
                            size_t *len);
 
+/* Append e as one flat JSON object ("@timestamp", "host.name", core
+ * members, then every field by its name; numbers unquoted). */
+rift_err rift_event_json(struct rift_buf *b, const struct rift_event *e);
+
 #endif
