@@ -28,13 +28,18 @@
 #include "fmt/format.h"
 #include "fmt/textlog.h"
 #include "source/source.h"
+#include "store/store.h"
 
 static const char usage_str[] =
   "usage: rift hunt [options] EVIDENCE...\n"
+  "       rift hunt [options] CASE\n"
   "\n"
-  "Run Sigma rules over evidence files (folders are searched) and report\n"
-  "the detections: a summary by level and rule, or one JSON object per\n"
-  "detection with --jsonl.\n"
+  "Run Sigma rules over evidence files (folders are searched), or over the\n"
+  "events of a case made by rift triage, and report the detections: a\n"
+  "summary by level and rule, or one JSON object per detection with\n"
+  "--jsonl.  Over a case, the detections are also stored in it (table\n"
+  "findings, with links to their events), replacing those of any earlier\n"
+  "Sigma hunt of the case.\n"
   "\n"
   SIGMA_OPTS_USAGE
   "      --min-level L    report only detections of level L or above:\n"
@@ -147,7 +152,8 @@ static void walk(struct hunt *h, const char *dir, int depth)
     struct stat st;
     if(!p)
       die("out of memory");
-    snprintf(p, l, "%s/%s", dir, names[i]);
+    snprintf(p, l, "%s%s%s", dir,
+             dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
     if(!lstat(p, &st)) {
       if(S_ISDIR(st.st_mode))
         walk(h, p, depth + 1);
@@ -422,6 +428,166 @@ static char *textlog_mapping(const char *spec)
   return rift_buf_detach(&b, NULL);
 }
 
+/* ---- a case as the evidence --------------------------------------------------- */
+
+/* Is path a case: a folder with case.db, or an SQLite file? */
+static int is_case(const char *path, char *db, size_t cap)
+{
+  struct stat st;
+  char head[16];
+  FILE *f;
+  if(stat(path, &st))
+    return 0;
+  if(S_ISDIR(st.st_mode)) {
+    snprintf(db, cap, "%s/case.db", path);
+    return !stat(db, &st) && S_ISREG(st.st_mode);
+  }
+  f = fopen(path, "rb");
+  if(!f)
+    return 0;
+  if(fread(head, 1, 16, f) != 16 || memcmp(head, "SQLite format 3", 16)) {
+    fclose(f);
+    return 0;
+  }
+  fclose(f);
+  snprintf(db, cap, "%s", path);
+  return 1;
+}
+
+/* Findings go both to the case and to the summary or JSON lines. */
+struct tee {
+  struct rift_finding_sink store;
+  struct rift_finding_sink print;
+};
+
+static rift_err tee_emit(void *ctx, const struct rift_finding *f)
+{
+  struct tee *t = ctx;
+  rift_err rc = t->store.emit(t->store.ctx, f);
+  if(!rc)
+    rc = t->print.emit(t->print.ctx, f);
+  return rc;
+}
+
+static rift_err case_input(void *ctx, const struct rift_input *in)
+{
+  struct hunt *h = ctx;
+  while(h->nin <= in->id)
+    add_input(h, "");
+  free(h->in[in->id].path);
+  h->in[in->id].path = strdup(in->path ? in->path : "");
+  if(!h->in[in->id].path)
+    return RIFT_NOMEM;
+  h->in[in->id].format = in->format && !strcmp(in->format, "evtx") ? "evtx"
+                                                                    : NULL;
+  return RIFT_OK;
+}
+
+#define CASE_BATCH 4096
+
+/* rift hunt CASE: the case's events through the rules; findings into the
+ * case.  Returns the exit status. */
+static int hunt_case(struct hunt *h, const char *db, struct rift_sigma *set,
+                     const struct rift_sigma_run_opts *ro0,
+                     const struct sigma_opts *so, int stats)
+{
+  struct rift_store *s;
+  struct rift_store_writer *w = NULL;
+  struct rift_store_iter *it = NULL;
+  struct rift_store_filter flt;
+  struct rift_store_load_stats lst;
+  struct rift_sigma_sink *sk = NULL;
+  struct rift_sigma_run_opts ro = *ro0;
+  struct rift_finding_sink ts;
+  struct tee tee;
+  struct rift_batch b;
+  struct rift_diag d;
+  struct rift_progress prog;
+  struct rift_store_totals tot;
+  uint64_t old = 0, done = 0;
+  int64_t t0 = rift_time_now(), t1;
+  rift_err rc;
+  size_t i;
+  diag_stderr(&d, db);
+  if(rift_store_open(&s, db, RIFT_STORE_APPEND, &d))
+    die("%s: cannot open the case for writing", db);
+  if(rift_store_inputs(s, case_input, h))
+    die("%s: cannot read the case's inputs: %s", db, rift_store_errmsg(s));
+  if(rift_store_totals(s, &tot))
+    die("%s: %s", db, rift_store_errmsg(s));
+  if(rift_store_delete_findings(s, "sigma", &old))
+    die("%s: cannot replace earlier Sigma findings: %s", db,
+        rift_store_errmsg(s));
+  if(rift_store_writer_start(s, 0, &w))
+    die("%s: cannot write to the case: %s", db, rift_store_errmsg(s));
+  rift_store_finding_sink(w, &tee.store);
+  tee.print = *ro.sink;
+  ts.emit = tee_emit;
+  ts.ctx = &tee;
+  ro.sink = &ts;
+  if(rift_sigma_sink_new(set, &ro, &sk))
+    die("out of memory");
+  rift_store_filter_init(&flt);
+  flt.unordered = 1;   /* correlations sort what they need */
+  if(rift_store_iter_open(s, &flt, &it))
+    die("%s: cannot read events: %s", db, rift_store_errmsg(s));
+  rift_batch_init(&b);
+  rift_progress_init(&prog, "hunt", tot.events);
+  for(;;) {
+    rc = rift_store_iter_next(it, &b, CASE_BATCH);
+    if(rc)
+      die("%s: reading events: %s", db, rift_store_errmsg(s));
+    if(!b.n)
+      break;
+    rc = rift_sigma_sink_prepare(sk, &b);
+    if(!rc)
+      rc = rift_sigma_sink_batch(sk, &b);
+    if(rc)
+      die("%s: %s", db, rift_strerror(rc));
+    done += b.n;
+    rift_progress_update(&prog, done);
+    flush_out(h, 0);
+  }
+  rift_progress_done(&prog);
+  rift_store_iter_free(&it);
+  rift_batch_release(&b);
+  if(rift_sigma_sink_finish(sk))
+    die("out of memory while evaluating correlations");
+  if(rift_store_writer_finish(&w, &lst))
+    die("%s: storing findings: %s", db, rift_store_errmsg(s));
+  {
+    /* which rules the case's Sigma findings come from */
+    struct rift_buf rb;
+    rift_buf_init(&rb, RIFT_BUF_MAX_LINE);
+    for(i = 0; i < so->nrules; i++)
+      rift_buf_addf(&rb, "%s%s", i ? ":" : "", so->rules[i]);
+    if(!so->nrules)
+      rift_buf_adds(&rb, getenv("RIFT_RULES") && *getenv("RIFT_RULES")
+                           ? getenv("RIFT_RULES") : "<builtin>");
+    if(!rb.err)
+      rift_store_info_set(s, "sigma_rules", rb.buf);
+    rift_buf_release(&rb);
+  }
+  t1 = rift_time_now();
+  flush_out(h, 1);
+  if(!h->jsonl)
+    print_summary(h);
+  if(!h->quiet)
+    fprintf(stderr, "rift: %s: %llu findings stored%s\n", db,
+            (unsigned long long)lst.findings,
+            old ? " (earlier Sigma findings replaced)" : "");
+  if(stats) {
+    uint64_t ev = 0, mev = 0, hits = 0;
+    rift_sigma_sink_counts(sk, &ev, &mev, &hits);
+    fprintf(stderr, "rift: %llu events, %llu matched, %llu rule matches, "
+            "%.3f s\n", (unsigned long long)ev, (unsigned long long)mev,
+            (unsigned long long)hits, (double)(t1 - t0) / 1e9);
+  }
+  rift_sigma_sink_free(&sk);
+  rift_store_free(&s);
+  return h->write_failed ? RIFT_EXIT_INPUT_ERRORS : RIFT_EXIT_OK;
+}
+
 /* ---- the command ------------------------------------------------------------------ */
 
 static void stderr_report(void *ctx, const struct rift_diag_msg *m)
@@ -507,6 +673,42 @@ int cmd_hunt(int argc, char **argv)
   }
   if(optind >= argc)
     usage_die(usage_str, "no evidence given");
+
+  /* a case? */
+  {
+    char db[4096];
+    if(optind + 1 == argc && is_case(argv[optind], db, sizeof(db))) {
+      int st;
+      if(parse_only || textls || flags)
+        usage_die(usage_str, "--parse-only, --logsource and --carve apply "
+                             "to evidence files, not to a case");
+      set = sigma_load(&so, &load_errors);
+      rift_sigma_get_stats(set, &sst);
+      if(!h.quiet || stats)
+        fprintf(stderr,
+                "rift: %zu rules active, %zu unsupported, %zu invalid "
+                "(`rift rules check` lists them)\n",
+                sst.active, sst.unsupported, sst.invalid);
+      rift_buf_init(&h.out, RIFT_BUF_MAX_OUTPUT);
+      rift_hmap_init(&h.byrule, 1u << 20);
+      fsink.emit = on_finding;
+      fsink.ctx = &h;
+      memset(&ro, 0, sizeof(ro));
+      ro.min_level = (enum rift_level)min_level;
+      ro.sink = &fsink;
+      st = hunt_case(&h, db, set, &ro, &so, stats);
+      if(load_errors && st == RIFT_EXIT_OK)
+        st = RIFT_EXIT_INPUT_ERRORS;
+      rift_sigma_free(&set);
+      rift_hmap_release(&h.byrule);
+      rift_buf_release(&h.out);
+      free(h.rows);
+      for(k = 0; k < h.nin; k++)
+        free(h.in[k].path);
+      free(h.in);
+      return st;
+    }
+  }
 
   /* inputs */
   for(i = optind; i < argc; i++) {

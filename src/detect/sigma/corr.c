@@ -8,9 +8,10 @@
  * end, rift_sigma_run_finish() evaluates the correlations in dependency
  * order: records are grouped by the group-by values, sorted by time, and
  *   event_count / value_count / value_sum   slide a window of `timespan`
- *       over each group and fire when the condition holds (then start
- *       afresh after the window) when the condition only has lower bounds
- *       (gt, gte); with upper bounds (lt, lte, eq, neq) and for value_avg
+ *       over each group and fire when the condition holds, when the
+ *       condition only has lower bounds (gt, gte); the finding takes in
+ *       every event up to `timespan` after the window's first, and the
+ *       next window starts after them; with upper bounds (lt, lte, eq, neq) and for value_avg
  *       the group is cut into consecutive windows of `timespan` from its
  *       first event and each window is tested once;
  *   temporal            fires when all referenced rules (or as many as
@@ -752,6 +753,10 @@ static rift_err eval_group(struct rift_sigma_run *run, uint32_t ci,
         i++;
       }
       if(w_ok(&w, k)) {
+        /* one finding per timespan: it takes in every event of the group
+         * up to timespan after the window's first */
+        while(j + 1 < n && it[j + 1].rec->ts - it[i].rec->ts <= k->timespan)
+          j++;
         rc = fire(run, ci, it, i, j, outv, nout, capout);
         w_clear(&w, k);
         i = j + 1;
