@@ -30,6 +30,8 @@ struct cmd {
   C(metrics, "event counts per host, channel, event id, provider")        \
   C(export, "a case as ECS JSON documents (events and alerts)")            \
   C(dump, "print the records of any artifact rift reads (JSONL/JSON/XML)") \
+  C(hunt, "run Sigma rules over evidence and report the detections")      \
+  C(rules, "check Sigma rules: which rift runs, and why not the others") \
   C(selftest, "run the built-in unit tests")
 
 #define C(n, s) int cmd_##n(int argc, char **argv);

@@ -18,10 +18,12 @@
 
 #include "cmd/case.h"
 #include "cmd/cmd.h"
+#include "cmd/sigma-cmd.h"
 #include "core/hmap.h"
 #include "core/pool.h"
 #include "core/progress.h"
 #include "core/rtime.h"
+#include "detect/sigma/sigma-sink.h"
 #include "fmt/format.h"
 #include "map/map.h"
 #include "out/json.h"
@@ -40,8 +42,10 @@ static const char usage_str[] =
   "SHA-256, format, records read and errors).  Evidence is only read.\n"
   "\n"
   "  -o, --output CASE   the case folder (created if needed)\n"
-  "  -r, --rules PATH    Sigma rules (file or folder) to hunt with while\n"
-  "                      parsing; findings go into the case\n"
+  "  -r, --rules PATH    Sigma rules (file or folder, repeatable) to hunt\n"
+  "                      with while parsing; findings go into the case\n"
+  "      --mapping FILE  Sigma logsource/field mapping instead of rift's\n"
+  "      --placeholders FILE  values for the expand modifier\n"
   "      --append        add the evidence to an existing case (another host)\n"
   "      --force         replace an existing case\n"
   "  -t, --threads N     parser threads (default: one per CPU)\n"
@@ -72,7 +76,10 @@ struct triage {
   struct rift_pool *pool;
   unsigned threads;
   struct rift_walk_opts wo;
-  const char *rules;
+  const char *rules;       /* the rule paths, for case_info */
+  struct sigma_opts so;
+  struct rift_sigma *set;
+  struct rift_sigma_sink *sk;
   int quiet;
   struct tin *cur;
   struct rift_hmap seen; /* sha256 -> file id, this run */
@@ -88,18 +95,11 @@ struct triage {
 /* ---- streaming detection ----------------------------------------------------- */
 
 /* Runs on the parser workers for every batch, after ECS mapping and
- * before the rows are encoded for the case.  The Sigma engine (branch
- * "sigma") plugs in here: match the events of b against the rules loaded
- * from t->rules and report each hit to t->findings (the case's finding
- * sink, thread-safe).  Until it is wired, -r only records the rules path
- * in the case (case_info "rules"). */
-#define TRIAGE_HAS_DETECTION 0
-
+ * before the rows are encoded for the case: Sigma matching (the hits wait
+ * in the batch until sink_batch() turns them into findings, in order). */
 static rift_err triage_detect(struct triage *t, struct rift_batch *b)
 {
-  (void)t;
-  (void)b;
-  return RIFT_OK;
+  return t->sk ? rift_sigma_sink_prepare(t->sk, b) : RIFT_OK;
 }
 
 static rift_err triage_prepare(void *ctx, struct rift_batch *b)
@@ -133,6 +133,12 @@ static rift_err sink_batch(void *ctx, struct rift_batch *b)
   }
   t->events += b->n;
   rift_progress_update(&t->prog, t->events);
+  if(t->sk) {
+    /* findings go to the case's finding sink (t->findings) */
+    rift_err rc = rift_sigma_sink_batch(t->sk, b);
+    if(rc)
+      return rc;
+  }
   return t->store_sink.batch(t->store_sink.ctx, b);
 }
 
@@ -806,8 +812,8 @@ static struct rift_store *open_case(const char *dir, int force, int append)
 int cmd_triage(int argc, char **argv)
 {
   static const struct option opts[] = {
+    SIGMA_LONG_OPTS,
     { "output", required_argument, NULL, 'o' },
-    { "rules", required_argument, NULL, 'r' },
     { "append", no_argument, NULL, 'a' },
     { "force", no_argument, NULL, 'f' },
     { "threads", required_argument, NULL, 't' },
@@ -819,6 +825,8 @@ int cmd_triage(int argc, char **argv)
   struct rift_store_load_stats ls;
   struct mctx mc;
   char tmpl[4200], *tmpdir, rules_abs[PATH_MAX];
+  struct rift_buf rules_list;
+  unsigned long load_errors = 0;
   int force = 0, append = 0, c, i;
   size_t k;
   rift_err rc;
@@ -826,12 +834,11 @@ int cmd_triage(int argc, char **argv)
   help_if_asked(argc, argv, usage_str);
   memset(&t, 0, sizeof(t));
   while((c = getopt_long(argc, argv, "o:r:t:qh", opts, NULL)) != -1) {
+    if(sigma_opts_take(&t.so, c, optarg, usage_str))
+      continue;
     switch(c) {
     case 'o':
       t.casedir = optarg;
-      break;
-    case 'r':
-      t.rules = optarg;
       break;
     case 'a':
       append = 1;
@@ -855,8 +862,22 @@ int cmd_triage(int argc, char **argv)
     usage_die(usage_str, "no evidence given");
   if(force && append)
     usage_die(usage_str, "--force and --append exclude each other");
-  if(t.rules && !realpath(t.rules, rules_abs))
-    die("%s: cannot read the rules: %s", t.rules, strerror(errno));
+  rift_buf_init(&rules_list, RIFT_BUF_MAX_LINE);
+  for(k = 0; k < t.so.nrules; k++) {
+    if(!realpath(t.so.rules[k], rules_abs))
+      die("%s: cannot read the rules: %s", t.so.rules[k], strerror(errno));
+    rift_buf_addf(&rules_list, "%s%s", k ? ":" : "", rules_abs);
+  }
+  if(t.so.nrules) {
+    struct rift_sigma_stats sst;
+    t.rules = rules_list.buf;
+    t.set = sigma_load(&t.so, &load_errors);
+    rift_sigma_get_stats(t.set, &sst);
+    if(!t.quiet)
+      fprintf(stderr, "rift: %zu Sigma rules active, %zu unsupported, %zu "
+              "invalid (`rift rules check` lists them)\n", sst.active,
+              sst.unsupported, sst.invalid);
+  }
 
   t.t0 = rift_time_now();
   t.s = open_case(t.casedir, force, append);
@@ -870,12 +891,8 @@ int cmd_triage(int argc, char **argv)
     free(created);
   }
   rift_store_info_set(t.s, "rift_version", "0.1.0");
-  if(t.rules) {
-    rift_store_info_set(t.s, "rules", rules_abs);
-    if(!TRIAGE_HAS_DETECTION)
-      fprintf(stderr, "rift: warning: this build has no Sigma engine yet: "
-              "the rules were recorded in the case but not applied\n");
-  }
+  if(t.rules)
+    rift_store_info_set(t.s, "rules", t.rules);
   rift_hmap_init(&t.seen, 1u << 24);
   rift_hmap_init(&t.sizes, 1u << 24);
   if(rift_store_inputs(t.s, known_input, &t))
@@ -886,6 +903,14 @@ int cmd_triage(int argc, char **argv)
         rift_store_errmsg(t.s));
   rift_store_event_sink(t.w, triage_prepare, &t, &t.store_sink);
   rift_store_finding_sink(t.w, &t.findings);
+  if(t.set) {
+    struct rift_sigma_run_opts ro;
+    memset(&ro, 0, sizeof(ro));
+    ro.min_level = RIFT_LEVEL_INFO;
+    ro.sink = &t.findings;
+    if(rift_sigma_sink_new(t.set, &ro, &t.sk))
+      die("out of memory");
+  }
   t.sink.prepare = sink_prepare;
   t.sink.batch = sink_batch;
   t.sink.ctx = &t;
@@ -916,6 +941,8 @@ int cmd_triage(int argc, char **argv)
   rift_progress_done(&t.prog);
   rmdir(tmpdir);
   rift_pool_free(&t.pool);
+  if(t.sk && rift_sigma_sink_finish(t.sk))   /* correlations */
+    die("out of memory while evaluating correlations");
   rc = rift_store_writer_finish(&t.w, &ls);
   if(rc)
     die("%s: writing the case failed: %s", t.casedir,
@@ -929,5 +956,8 @@ int cmd_triage(int argc, char **argv)
   rift_hmap_release(&t.seen);
   rift_hmap_release(&t.sizes);
   rift_store_free(&t.s);
-  return t.with_errors ? RIFT_EXIT_INPUT_ERRORS : RIFT_EXIT_OK;
+  rift_sigma_sink_free(&t.sk);
+  rift_sigma_free(&t.set);
+  rift_buf_release(&rules_list);
+  return t.with_errors || load_errors ? RIFT_EXIT_INPUT_ERRORS : RIFT_EXIT_OK;
 }

@@ -314,6 +314,32 @@ rift_err rift_store_info_set(struct rift_store *s, const char *key,
   return r == SQLITE_DONE ? RIFT_OK : dberr(s);
 }
 
+rift_err rift_store_delete_findings(struct rift_store *s, const char *source,
+                                    uint64_t *deleted)
+{
+  static const char *const sql[2] = {
+    "DELETE FROM finding_events WHERE finding_id IN "
+    "(SELECT id FROM findings WHERE source = ?)",
+    "DELETE FROM findings WHERE source = ?",
+  };
+  int i;
+  *deleted = 0;
+  for(i = 0; i < 2; i++) {
+    sqlite3_stmt *st;
+    int r;
+    if(sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) != SQLITE_OK)
+      return dberr(s);
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if(r != SQLITE_DONE)
+      return dberr(s);
+    if(i == 1)
+      *deleted = (uint64_t)sqlite3_changes(s->db);
+  }
+  return RIFT_OK;
+}
+
 char *rift_store_info_get(struct rift_store *s, const char *key)
 {
   sqlite3_stmt *st;

@@ -258,6 +258,12 @@ rift_err rift_store_counts(struct rift_store *s, enum rift_store_dim dim,
                                           const struct rift_store_count *c),
                            void *ctx);
 
+/* Delete every finding of a detector (findings.source) and its links to
+ * events, e.g. before `rift hunt CASE` stores a new Sigma hunt's.  The
+ * store must be open for appending and no writer running. */
+rift_err rift_store_delete_findings(struct rift_store *s, const char *source,
+                                    uint64_t *deleted);
+
 /* ---- reading findings --------------------------------------------------- */
 
 /* A finding as stored, with where its supporting events came from. */
