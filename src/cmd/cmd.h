@@ -25,6 +25,7 @@ struct cmd {
 
 #define RIFT_COMMANDS(C)                                                    \
   C(dump, "print the records of any artifact rift reads (JSONL/JSON/XML)") \
+  C(net, "network view: TLS fingerprints, flows, DNS, HTTP, rare hosts, beacons") \
   C(selftest, "run the built-in unit tests")
 
 #define C(n, s) int cmd_##n(int argc, char **argv);

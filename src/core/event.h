@@ -29,7 +29,7 @@
   K(WEBLOG, "weblog") K(CRON, "cron") K(SYSTEMD, "systemd")          \
   K(FLOW, "flow") K(DNS, "dns") K(HTTP, "http") K(TLS, "tls")        \
   K(ZEEK, "zeek") K(SURICATA, "suricata") K(SAMPLE, "sample")        \
-  K(TEXTLOG, "textlog")
+  K(TEXTLOG, "textlog") K(X509, "x509")
 
 enum rift_kind {
 #define K(e, s) RIFT_KIND_##e,

@@ -71,7 +71,9 @@ const char *unit_path(struct unit *t, const char *rel);
 #define UNIT_LIST(U)                                                      \
   U(core_err) U(core_cur) U(core_buf) U(core_arena) U(core_hmap)          \
   U(core_field) U(core_utf16) U(core_time) U(core_pool) U(core_event)     \
-  U(evtx_values) U(evtx_samples) U(evtx_damaged)
+  U(evtx_values) U(evtx_samples) U(evtx_damaged)                          \
+  U(net_ip) U(net_pkt) U(net_ja) U(net_tls) U(net_cid) U(net_quic)        \
+  U(net_dns) U(net_http)
 
 #define U(n) void unit_##n(struct unit *t);
 UNIT_LIST(U)
