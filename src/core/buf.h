@@ -50,7 +50,8 @@ rift_err rift_buf_grow(struct rift_buf *b, size_t extra);
 char *rift_buf_detach(struct rift_buf *b, size_t *len);
 rift_err rift_buf_addf(struct rift_buf *b, const char *fmt, ...)
   __attribute__((format(printf, 2, 3)));
-rift_err rift_buf_vaddf(struct rift_buf *b, const char *fmt, va_list ap);
+rift_err rift_buf_vaddf(struct rift_buf *b, const char *fmt, va_list ap)
+  __attribute__((format(printf, 2, 0)));
 
 static inline void rift_buf_reset(struct rift_buf *b)
 {

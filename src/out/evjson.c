@@ -128,7 +128,7 @@ rift_err rift_event_json(struct rift_buf *b, const struct rift_event *e)
     key(b, &first, "@timestamp", 10);
     rift_json_str(b, t, n);
   }
-  core(b, &first, "event.kind", rift_kind_name(e->kind));
+  core(b, &first, "rift.kind", rift_kind_name(e->kind));
   core(b, &first, "event.category", e->category);
   core(b, &first, "event.type", e->type);
   core(b, &first, "event.action", e->action);

@@ -3,8 +3,9 @@
  *
  * Keys are the flat ECS names ("source.ip", "tls.client.ja3"); a field
  * that occurs more than once becomes an array, in order.  The core
- * members come first: "@timestamp" (RFC 3339, ns), "event.kind" (rift's
- * source kind), event.category/type/action/dataset/outcome/code,
+ * members come first: "@timestamp" (RFC 3339, ns), "rift.kind" (the source
+ * kind: flow, tls, x509, evtx...; ECS event.kind, when set, is an ordinary
+ * field), event.category/type/action/dataset/outcome/code,
  * host.name, then the fields, then "rift.source.record_id" and
  * "rift.source.offset" (the frame/record and byte offset that trace the
  * event back to its evidence).  Text is made valid UTF-8 (bad bytes become

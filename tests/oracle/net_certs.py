@@ -27,7 +27,7 @@ def events(rift, pcap):
 
 def certs(rift, pcap):
     return {e['rift.x509.hash.sha256']: e for e in events(rift, pcap)
-            if e.get('event.kind') == 'x509'}
+            if e.get('rift.kind') == 'x509'}
 
 def openssl_time(s):   # "Mar 24 07:15:42 2018 GMT" -> "2018-03-24T07:15:42Z"
     t = time.strptime(s.replace('  ', ' '), '%b %d %H:%M:%S %Y GMT')
@@ -142,7 +142,7 @@ def main():
                     # the TLS client (the other side in WebRTC DTLS)
                     a = (r['id.orig_h'], r['id.orig_p'])
                     b = (r['id.resp_h'], r['id.resp_p'])
-                    sess = [e for e in events(rift, pcap) if e.get('event.kind') == 'tls' and
+                    sess = [e for e in events(rift, pcap) if e.get('rift.kind') == 'tls' and
                             {(e.get('source.ip'), str(e.get('source.port'))),
                              (e.get('destination.ip'), str(e.get('destination.port')))} == {a, b}]
                     if not sess:
