@@ -36,5 +36,9 @@ int net_flows(int argc, char **argv);
 int net_dns(int argc, char **argv);
 int net_http(int argc, char **argv);
 int net_events(int argc, char **argv);
+int net_summary(int argc, char **argv);
+int net_rare(int argc, char **argv);
+int net_beacons(int argc, char **argv);
+int net_hosts(int argc, char **argv);
 
 #endif

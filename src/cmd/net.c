@@ -60,6 +60,10 @@ const struct net_verb net_verbs[] = {
   { "dns", net_dns },
   { "http", net_http },
   { "events", net_events },
+  { "summary", net_summary },
+  { "rare", net_rare },
+  { "beacons", net_beacons },
+  { "hosts", net_hosts },
   { NULL, NULL },
 };
 

@@ -73,7 +73,7 @@ const char *unit_path(struct unit *t, const char *rel);
   U(core_field) U(core_utf16) U(core_time) U(core_pool) U(core_event)     \
   U(evtx_values) U(evtx_samples) U(evtx_damaged)                          \
   U(net_ip) U(net_pkt) U(net_ja) U(net_tls) U(net_cid) U(net_quic)        \
-  U(net_dns) U(net_http)
+  U(net_dns) U(net_http) U(netan_cfg) U(netan_beacon) U(netan_model)
 
 #define U(n) void unit_##n(struct unit *t);
 UNIT_LIST(U)
