@@ -21,5 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   rift_source_mem(&src, data, size, "fuzz");
   o.flags = RIFT_PCAP_X509;
   rift_pcap_parse(&src, &o, &sink, NULL, &st);
+  o.flags = RIFT_PCAP_NG_WALK; /* rift's own pcapng block walker */
+  rift_pcap_parse(&src, &o, &sink, NULL, &st);
   return 0;
 }

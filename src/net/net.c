@@ -1029,9 +1029,10 @@ void rift_net_packet(struct rift_net *n, int dlt, const uint8_t *data,
      ((f->state & RIFT_FLOW_RST) ||
       (f->state & (RIFT_FLOW_FIN_C | RIFT_FLOW_FIN_S)) ==
         (RIFT_FLOW_FIN_C | RIFT_FLOW_FIN_S) ||
-      (f->tcp && f->tcp->init[dir] && f->tcp->next[dir] != p->seq + 1 &&
-       f->pkts[1] > 0))) {
-    /* a new connection on the same ports */
+      (f->has_isn[dir] && f->isn[dir] != p->seq && f->pkts[1] > 0) ||
+      f->payload[0] + f->payload[1] > 0)) {
+    /* a new connection on the same ports: after a close, with a new
+     * ISN, or once data has flowed (a SYN is only retransmitted before) */
     end_flow(n, f, 0);
     f = NULL;
   }
@@ -1057,6 +1058,10 @@ void rift_net_packet(struct rift_net *n, int dlt, const uint8_t *data,
       f->state |= RIFT_FLOW_SYN;
     if((fl & (RIFT_TCP_SYN | RIFT_TCP_ACK)) == (RIFT_TCP_SYN | RIFT_TCP_ACK))
       f->state |= RIFT_FLOW_SYNACK;
+    if((fl & RIFT_TCP_SYN) && !f->has_isn[dir]) {
+      f->has_isn[dir] = 1;
+      f->isn[dir] = p->seq;
+    }
     if(fl & RIFT_TCP_FIN)
       f->state |= dir ? RIFT_FLOW_FIN_S : RIFT_FLOW_FIN_C;
     if(fl & RIFT_TCP_RST)

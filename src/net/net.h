@@ -107,6 +107,8 @@ struct rift_flow {
   uint8_t detect_chunks[2];
   uint32_t detect_bytes[2];
   uint8_t tls_sync[2];     /* TLS seen from this side */
+  uint8_t has_isn[2];      /* TCP: SYN seen from this side */
+  uint32_t isn[2];         /* its sequence number (port reuse) */
   uint8_t reported_tls;
 };
 

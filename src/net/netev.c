@@ -401,21 +401,32 @@ rift_err rift_netev_tls(struct rift_netev *e, const struct rift_flow *f,
     U(RIFT_TLS_CHAIN_LENGTH, t->ncert[1]);
   for(side = 0; side < 2; side++) {
     for(i = 0; i < t->ncert[side]; i++) {
-      struct rift_x509 x;
-      if(rift_x509_parse(&x, t->cert[side][i].der, t->cert[side][i].len,
-                         &b->arena) == RIFT_NOMEM)
-        return RIFT_NOMEM;
-      if(side == 1 && x.sha256[0])
-        S(RIFT_TLS_CHAIN_SHA256, x.sha256);
-      if(i == 0 && x.sha1[0]) {
-        rc = cert_fields(e, ev, &x, side == 0, ts);
+      const struct rift_x509 *x;
+      char h[65];
+      /* the chain's other certificates: only their fingerprints, unless
+       * each certificate becomes an event */
+      if(side == 1 && i > 0 && !(e->flags & RIFT_NETEV_X509)) {
+        rift_sha256_hex(h, t->cert[side][i].der, t->cert[side][i].len);
+        S(RIFT_TLS_CHAIN_SHA256, h);
+        continue;
+      }
+      if(i > 0 && side == 0 && !(e->flags & RIFT_NETEV_X509))
+        continue;
+      rc = rift_x509_get(e->xc, t->cert[side][i].der, t->cert[side][i].len,
+                         &b->arena, &x);
+      if(rc)
+        return rc;
+      if(side == 1 && x->sha256[0])
+        S(RIFT_TLS_CHAIN_SHA256, x->sha256);
+      if(i == 0 && x->sha1[0]) {
+        rc = cert_fields(e, ev, x, side == 0, ts);
         if(rc)
           return rc;
       }
       /* the session event stays the last one added until here */
       if(e->flags & RIFT_NETEV_X509) {
         size_t at = (size_t)(ev - b->ev);
-        rc = x509_event(e, f, &x, side == 0, i, ts, record, swap);
+        rc = x509_event(e, f, x, side == 0, i, ts, record, swap);
         if(rc)
           return rc;
         ev = &b->ev[at]; /* the event array may have moved */

@@ -14,6 +14,7 @@
 
 #include "core/event.h"
 #include "net/net.h"
+#include "net/x509.h"
 
 #define RIFT_NETEV_X509 0x01 /* also one event per certificate */
 
@@ -24,6 +25,7 @@ struct rift_netev {
   const char *host;     /* host.name, may be NULL */
   unsigned flags;
   uint16_t cid_seed;    /* Community ID seed (usually 0) */
+  struct rift_x509_cache *xc; /* certificate facts cache, may be NULL */
 };
 
 rift_err rift_netev_flow(struct rift_netev *e, const struct rift_flow *f);

@@ -45,12 +45,184 @@ int rift_pcapng_sniff(const uint8_t *head, size_t n, const char *path,
 
 struct pctx {
   struct rift_batch batch;
+  struct rift_x509_cache xc;
   struct rift_netev ev;
   struct rift_event_sink *sink;
   struct rift_parse_stats *st;
   unsigned flags;
   rift_err rc;
 };
+
+/* --- pcapng with several link types ------------------------------------
+ *
+ * libpcap reads a pcapng file only while every interface has the link
+ * type and snapshot length of the first ("an interface has a type N
+ * different from the type of the first interface", "... a snapshot length
+ * ... different from the snapshot length of the first interface");
+ * mergecap and multi-interface captures write such files.  rift then goes on with this small block walker from where
+ * libpcap stopped (it skips the packets libpcap already delivered), so
+ * nothing is lost and nothing is counted twice.  Layout (pcapng RFC):
+ *   block  0 type[4] 4 total_length[4] 8 body ... total_length[4]
+ *   SHB 0x0a0d0d0a: bom[4] (0x1a2b3c4d in the section's byte order)
+ *                   major[2] minor[2] section_length[8] options
+ *   IDB 1: linktype[2] reserved[2] snaplen[4] options
+ *          (if_tsresol code 9 len 1; if_tsoffset code 14 len 8)
+ *   EPB 6: interface[4] ts_high[4] ts_low[4] caplen[4] origlen[4] data
+ *   SPB 3: origlen[4] data (interface 0, no time)
+ *   OPB 2: interface[2] drops[2] ts_high[4] ts_low[4] caplen[4] origlen[4]
+ */
+
+#define PCAPNG_MAX_IFACES 4096
+
+struct ngif {
+  int dlt;
+  uint8_t resol;      /* if_tsresol, default 6 (microseconds) */
+  int64_t offset_s;   /* if_tsoffset */
+};
+
+static uint32_t ng32(const uint8_t *p, int swap)
+{
+  uint32_t v = rift_le32(p);
+  return swap ? __builtin_bswap32(v) : v;
+}
+
+static uint16_t ng16(const uint8_t *p, int swap)
+{
+  uint16_t v = rift_le16(p);
+  return swap ? __builtin_bswap16(v) : v;
+}
+
+static int64_t ng_time(const struct ngif *f, uint64_t v)
+{
+  int64_t ns;
+  if(f->resol & 0x80) { /* power of two */
+    unsigned e = f->resol & 0x7f;
+    ns = e >= 63 ? 0 : (int64_t)((double)v * 1e9 / (double)(1ull << e));
+  }
+  else {
+    unsigned e = f->resol, k;
+    if(e <= 9) {
+      uint64_t mul = 1;
+      for(k = e; k < 9; k++)
+        mul *= 10;
+      ns = (int64_t)(v * mul);
+    }
+    else {
+      uint64_t div = 1;
+      for(k = 9; k < e && k < 28; k++)
+        div *= 10;
+      ns = (int64_t)(v / div);
+    }
+  }
+  return ns + f->offset_s * 1000000000ll;
+}
+
+static void ng_idb(struct ngif *f, struct rift_cur *c, int swap)
+{
+  const uint8_t *h = rift_cur_take(c, 8);
+  f->dlt = h ? ng16(h, swap) : -1;
+  f->resol = 6;
+  f->offset_s = 0;
+  while(rift_cur_left(c) >= 4) {
+    const uint8_t *o = rift_cur_take(c, 4);
+    uint16_t code = ng16(o, swap), len = ng16(o + 2, swap);
+    const uint8_t *v = rift_cur_take(c, ((size_t)len + 3) & ~(size_t)3);
+    if(!v || code == 0)
+      break;
+    if(code == 9 && len == 1)
+      f->resol = v[0];
+    if(code == 14 && len == 8) {
+      uint64_t x = swap ? __builtin_bswap64(rift_le64(v)) : rift_le64(v);
+      f->offset_s = (int64_t)x;
+    }
+  }
+}
+
+/* Walk the blocks from the start; hand packets after the first skip ones
+ * to the engine.  Returns the number of packets seen. */
+static uint64_t ng_walk(const struct rift_source *src, struct rift_net *net,
+                        uint64_t skip, struct rift_diag *d,
+                        struct rift_parse_stats *st)
+{
+  struct ngif *ifs = calloc(PCAPNG_MAX_IFACES, sizeof(*ifs));
+  size_t nif = 0, off = 0;
+  uint64_t frame = 0;
+  int swap = 0;
+  if(!ifs)
+    return 0;
+  while(src->len - off >= 12 && !rift_net_error(net)) {
+    const uint8_t *b = src->data + off;
+    uint32_t type = ng32(b, swap), total;
+    struct rift_cur c;
+    if(type == 0x0a0d0d0a) {
+      uint32_t bom = rift_le32(b + 8);
+      swap = bom == 0x4d3c2b1a;
+      if(!swap && bom != 0x1a2b3c4d)
+        break;
+      nif = 0; /* a new section has its own interfaces */
+    }
+    total = ng32(b + 4, swap);
+    if(total < 12 || (total & 3) || total > src->len - off) {
+      rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_CORRUPT, off,
+                       "pcapng block of %u bytes does not fit", total);
+      st->errors++;
+      break;
+    }
+    rift_cur_init(&c, b + 8, total - 12);
+    if(type == 1) {
+      if(nif < PCAPNG_MAX_IFACES)
+        ng_idb(&ifs[nif++], &c, swap);
+    }
+    else if(type == 6 || type == 3 || type == 2) {
+      uint32_t iface = 0, caplen, origlen;
+      uint64_t tsv = 0;
+      int64_t ts = 0;
+      const uint8_t *data;
+      if(type == 6) {
+        const uint8_t *h = rift_cur_take(&c, 20);
+        if(!h)
+          break;
+        iface = ng32(h, swap);
+        tsv = (uint64_t)ng32(h + 4, swap) << 32 | ng32(h + 8, swap);
+        caplen = ng32(h + 12, swap);
+        origlen = ng32(h + 16, swap);
+      }
+      else if(type == 2) {
+        const uint8_t *h = rift_cur_take(&c, 20);
+        if(!h)
+          break;
+        iface = ng16(h, swap);
+        tsv = (uint64_t)ng32(h + 4, swap) << 32 | ng32(h + 8, swap);
+        caplen = ng32(h + 12, swap);
+        origlen = ng32(h + 16, swap);
+      }
+      else {
+        const uint8_t *h = rift_cur_take(&c, 4);
+        if(!h)
+          break;
+        origlen = ng32(h, swap);
+        caplen = origlen < rift_cur_left(&c) ? origlen
+                                             : (uint32_t)rift_cur_left(&c);
+      }
+      data = rift_cur_take(&c, caplen);
+      frame++;
+      if(frame > skip && data && iface < nif) {
+        if(type != 3)
+          ts = ng_time(&ifs[iface], tsv);
+        rift_net_packet(net, ifs[iface].dlt, data, caplen, origlen, ts, frame,
+                        off);
+      }
+      else if(frame > skip) {
+        rift_diag_report(d, RIFT_DIAG_WARN, RIFT_CORRUPT, off,
+                         "frame %llu: bad packet block",
+                         (unsigned long long)frame);
+      }
+    }
+    off += total;
+  }
+  free(ifs);
+  return frame;
+}
 
 static rift_err flush(struct pctx *c)
 {
@@ -156,6 +328,8 @@ rift_err rift_pcap_parse(const struct rift_source *src,
   c.ev.host = o->host_hint;
   c.ev.flags = (o->flags & RIFT_PCAP_X509) ? RIFT_NETEV_X509 : 0;
   c.ev.cid_seed = RIFT_PCAP_CID_SEED_OF(o->flags);
+  rift_x509_cache_init(&c.xc);
+  c.ev.xc = &c.xc;
   c.sink = sink;
   c.st = st;
   c.flags = o->flags;
@@ -171,6 +345,11 @@ rift_err rift_pcap_parse(const struct rift_source *src,
     goto done;
   rift_net_set_diag(net, d);
 
+  if(!classic && (o->flags & RIFT_PCAP_NG_WALK)) {
+    ng_walk(src, net, 0, d, st);
+    r = PCAP_ERROR_BREAK;
+    goto walked;
+  }
   for(;;) {
     uint64_t at = classic ? off : (uint64_t)ftell(fp);
     r = pcap_next_ex(pc, &hdr, &data);
@@ -184,6 +363,15 @@ rift_err rift_pcap_parse(const struct rift_source *src,
     if(rift_net_error(net))
       break;
   }
+  if(r == PCAP_ERROR && !classic &&
+     strstr(pcap_geterr(pc), "different from the") &&
+     strstr(pcap_geterr(pc), "of the first interface")) {
+    /* interfaces with several link types or snapshot lengths: libpcap
+     * stops, rift's block walker goes on */
+    ng_walk(src, net, frame, d, st);
+    r = PCAP_ERROR_BREAK;
+  }
+walked:
   if(r == PCAP_ERROR) {
     rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_CORRUPT,
                      classic ? off : (uint64_t)ftell(fp),
@@ -199,6 +387,7 @@ rift_err rift_pcap_parse(const struct rift_source *src,
 done:
   rift_net_free(&net);
   rift_batch_release(&c.batch);
+  rift_x509_cache_release(&c.xc);
   pcap_close(pc); /* closes fp */
   return rc;
 }

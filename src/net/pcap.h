@@ -19,6 +19,7 @@
 
 #define RIFT_PCAP_NO_FLOWS 0x100  /* no flow events */
 #define RIFT_PCAP_X509 0x200      /* one event per certificate */
+#define RIFT_PCAP_NG_WALK 0x400   /* pcapng: rift's block walker only */
 #define RIFT_PCAP_BATCH 1024      /* events per batch */
 /* Community ID seed in the high 16 bits of the flags. */
 #define RIFT_PCAP_CID_SEED(s) ((unsigned)(s) << 16)

@@ -331,6 +331,67 @@ rift_err rift_x509_parse(struct rift_x509 *x, const uint8_t *der, size_t len,
   return RIFT_OK;
 }
 
+void rift_sha256_hex(char out[65], const void *p, size_t n)
+{
+  digest_hex(out, EVP_sha256(), p, n);
+}
+
+void rift_x509_cache_init(struct rift_x509_cache *c)
+{
+  rift_hmap_init(&c->map, RIFT_X509_CACHE_MAX);
+  rift_arena_init(&c->a, 512u << 20);
+  c->hits = c->misses = 0;
+}
+
+void rift_x509_cache_release(struct rift_x509_cache *c)
+{
+  rift_hmap_release(&c->map);
+  rift_arena_release(&c->a);
+}
+
+rift_err rift_x509_get(struct rift_x509_cache *c, const uint8_t *der,
+                       size_t len, struct rift_arena *a,
+                       const struct rift_x509 **out)
+{
+  char h[65];
+  union rift_hval *v;
+  struct rift_x509 *x;
+  int isnew = 0;
+  rift_err rc;
+  *out = NULL;
+  if(c) {
+    rift_sha256_hex(h, der, len);
+    v = rift_hmap_get(&c->map, h, 64);
+    if(v) {
+      c->hits++;
+      *out = v->p;
+      return RIFT_OK;
+    }
+    c->misses++;
+    if(c->map.n < RIFT_X509_CACHE_MAX && !c->a.err) {
+      x = rift_arena_alloc(&c->a, sizeof(*x));
+      if(x) {
+        rc = rift_x509_parse(x, der, len, &c->a);
+        if(rc == RIFT_NOMEM || rc == RIFT_LIMIT)
+          return rc;
+        /* a certificate OpenSSL rejects is cached too (fingerprints only) */
+        if(!rift_hmap_put(&c->map, h, 64, &v, &isnew))
+          v->p = x;
+        *out = x;
+        return RIFT_OK;
+      }
+    }
+  }
+  x = rift_arena_alloc(a, sizeof(*x));
+  if(!x)
+    return RIFT_NOMEM;
+  rc = rift_x509_parse(x, der, len, a);
+  if(rc == RIFT_NOMEM || rc == RIFT_LIMIT)
+    return rc;
+  *out = x;
+  return RIFT_OK;
+}
+
 int rift_x509_validity(const struct rift_x509 *x, int64_t ts)
 {
   if(ts == RIFT_TIME_NONE)

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "core/hmap.h"
 #include "core/err.h"
 
 #define RIFT_X509_MAX_SAN 256   /* names kept per certificate */
@@ -59,6 +60,29 @@ struct rift_x509 {
  * certificate (the fingerprints are still filled then). */
 rift_err rift_x509_parse(struct rift_x509 *x, const uint8_t *der, size_t len,
                          struct rift_arena *a);
+
+/* Parsing a certificate with OpenSSL 3 costs tens of microseconds (its
+ * key decoders), and a capture shows the same few certificates again and
+ * again: a cache keyed by the DER's SHA-256 keeps the facts of up to
+ * RIFT_X509_CACHE_MAX certificates (strings in the cache's arena). */
+#define RIFT_X509_CACHE_MAX 65536
+
+struct rift_x509_cache {
+  struct rift_hmap map;     /* sha256 hex -> struct rift_x509 * */
+  struct rift_arena a;
+  uint64_t hits, misses;
+};
+
+void rift_x509_cache_init(struct rift_x509_cache *c);
+void rift_x509_cache_release(struct rift_x509_cache *c);
+/* The facts of der, from the cache or parsed (then kept).  *out is valid
+ * until the cache is released, or (when the cache is full or c is NULL)
+ * until arena a is; fallback strings go to a. */
+rift_err rift_x509_get(struct rift_x509_cache *c, const uint8_t *der,
+                       size_t len, struct rift_arena *a,
+                       const struct rift_x509 **out);
+/* Lowercase hex SHA-256 of n bytes into out (65 bytes). */
+void rift_sha256_hex(char out[65], const void *p, size_t n);
 
 /* Is the certificate outside its validity period at time ts (ns)?
  * Returns 1 expired, -1 not yet valid, 0 valid or unknown. */
