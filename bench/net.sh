@@ -45,17 +45,20 @@ if [ ! -s "$BIG" ]; then
 fi
 bytes=$(stat -c %s "$BIG")
 
-measure() { # cmd... -> "seconds rss_kb"  (stdout to $OUT/last.out)
+measure() { # cmd... -> "wall_s cpu_s rss_kb"  (stdout to $OUT/last.out)
   local t0 t1
   t0=$(date +%s%N)
-  /usr/bin/time -f "%M" -o "$OUT/time.txt" "$@" >"$OUT/last.out" 2>"$OUT/err.txt" || true
+  /usr/bin/time -f "%U %S %M" -o "$OUT/time.txt" "$@" >"$OUT/last.out" 2>"$OUT/err.txt" || true
   t1=$(date +%s%N)
-  echo "$(echo "($t1 - $t0) / 1000000000" | bc -l | cut -c1-6) $(tail -1 "$OUT/time.txt")"
+  read -r u s m < <(tail -1 "$OUT/time.txt")
+  echo "$(echo "($t1 - $t0) / 1000000000" | bc -l | cut -c1-6) $(echo "$u + $s" | bc -l) $m"
 }
 
-declare -A T R
+# Wall time suffers when other work shares the machine; CPU time (user +
+# system) is what a tool costs.  Both are shown, medians of ROUNDS runs.
+declare -A T C R
 labels="rift_tls tshark_ja3 rift_flows"
-for label in $labels; do T[$label]=""; R[$label]=0; done
+for label in $labels; do T[$label]=""; C[$label]=""; R[$label]=0; done
 for ((i = 0; i < ROUNDS; i++)); do
   for label in $labels; do
     case $label in
@@ -63,24 +66,31 @@ for ((i = 0; i < ROUNDS; i++)); do
       tshark_ja3) r=$(measure tshark -r "$BIG" -T fields -e tls.handshake.ja3); cp "$OUT/last.out" "$OUT/tshark-ja3.txt" ;;
       rift_flows) r=$(measure "$RIFT" net flows --jsonl -q "$BIG") ;;
     esac
-    T[$label]="${T[$label]} ${r% *}"
-    rss=${r#* }; [ "$rss" -gt "${R[$label]}" ] && R[$label]=$rss
+    read -r w c rss <<< "$r"
+    T[$label]="${T[$label]} $w"
+    C[$label]="${C[$label]} $c"
+    [ "$rss" -gt "${R[$label]}" ] && R[$label]=$rss
   done
 done
 packets=$("$RIFT" net flows -q --stats "$BIG" 2>&1 >/dev/null | sed -n 's/.* \([0-9]*\) packets,.*/\1/p')
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
-printf 'file: %s (%d MiB, %s packets)\n' "$BIG" $((bytes >> 20)) "$packets"
-printf '%-12s %9s %10s %12s %10s\n' tool median_s MB/s packets/s peak_MiB
+printf 'file: %s (%d MiB, %s packets); load average %s\n' "$BIG" $((bytes >> 20)) \
+  "$packets" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-12s %8s %8s %10s %14s %10s\n' tool wall_s cpu_s MB/s packets/cpu_s peak_MiB
 for label in $labels; do
   m=$(echo "${T[$label]}" | median)
-  printf '%-12s %9s %10.1f %12.0f %10.1f\n' "$label" "$m" \
-    "$(echo "$bytes / 1048576 / $m" | bc -l)" "$(echo "$packets / $m" | bc -l)" \
+  c=$(echo "${C[$label]}" | median)
+  printf '%-12s %8s %8s %10.1f %14.0f %10.1f\n' "$label" "$m" "$c" \
+    "$(echo "$bytes / 1048576 / $m" | bc -l)" "$(echo "$packets / $c" | bc -l)" \
     "$(echo "${R[$label]} / 1024" | bc -l)"
   eval "M_$label=$m"
+  eval "CPU_$label=$c"
 done
-printf 'ratio tshark/rift net tls: %.1fx\n' "$(echo "$M_tshark_ja3 / $M_rift_tls" | bc -l)"
-printf 'rift flow accounting: %.2f million packets/s on one core\n' \
+printf 'ratio tshark/rift net tls: %.1fx wall, %.1fx cpu\n' \
+  "$(echo "$M_tshark_ja3 / $M_rift_tls" | bc -l)" "$(echo "$CPU_tshark_ja3 / $CPU_rift_tls" | bc -l)"
+printf 'rift flow accounting: %.2f million packets/s of CPU (one core), %.2f wall\n' \
+  "$(echo "$packets / $CPU_rift_flows / 1000000" | bc -l)" \
   "$(echo "$packets / $M_rift_flows / 1000000" | bc -l)"
 
 # the fingerprints

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "core/progress.h"
 #include "core/rtime.h"
 #include "fmt/format.h"
 #include "net/net.h"
@@ -93,11 +94,18 @@ static int network_format(const struct rift_format *f)
   return f && strcmp(f->name, "evtx") != 0;
 }
 
+struct diag_ctx {
+  int quiet;
+  struct rift_progress *prog;
+};
+
 static void collect_diag(void *ctx, const struct rift_diag_msg *m)
 {
-  int *quiet = ctx;
-  if(*quiet)
+  struct diag_ctx *dc = ctx;
+  if(dc->quiet)
     return;
+  if(dc->prog)
+    rift_progress_done(dc->prog); /* clear the bar; it comes back */
   if(m->offset != UINT64_MAX)
     fprintf(stderr, "rift: %s: %s at offset 0x%llx: %s\n",
             m->path ? m->path : "-",
@@ -106,6 +114,12 @@ static void collect_diag(void *ctx, const struct rift_diag_msg *m)
   else
     fprintf(stderr, "rift: %s: %s: %s\n", m->path ? m->path : "-",
             m->level == RIFT_DIAG_ERROR ? "error" : "warning", m->text);
+}
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+  (void)total;
+  rift_progress_update(ctx, done);
 }
 
 int net_run(struct net_run *r, int nfiles, char **files)
@@ -118,8 +132,8 @@ int net_run(struct net_run *r, int nfiles, char **files)
     struct rift_parse_stats st;
     const struct rift_format *fmt;
     rift_err rc;
-    int quiet = r->quiet;
-    rift_diag_init(&d, files[i], collect_diag, &quiet);
+    struct diag_ctx dc = { r->quiet, NULL };
+    rift_diag_init(&d, files[i], collect_diag, &dc);
     rc = rift_source_open(&src, files[i], &d);
     if(rc) {
       if(!d.errors)
@@ -143,7 +157,17 @@ int net_run(struct net_run *r, int nfiles, char **files)
     po.threads = 1;
     po.flags = r->flags;
     r->cur_path = files[i];
-    rc = fmt->parse(&src, &po, &r->sink, &d, &st);
+    {
+      struct rift_progress prog;
+      const char *base = strrchr(files[i], '/');
+      rift_progress_init(&prog, base ? base + 1 : files[i], src.len);
+      po.progress = on_progress;
+      po.progress_ctx = &prog;
+      dc.prog = &prog;
+      rc = fmt->parse(&src, &po, &r->sink, &d, &st);
+      rift_progress_done(&prog);
+      dc.prog = NULL;
+    }
     if(r->stats) {
       const struct rift_net_stats *ns = rift_pcap_last_stats();
       fprintf(stderr,

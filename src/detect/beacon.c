@@ -95,7 +95,7 @@ double rift_beacon_score(const struct rift_netconn *c, size_t n, int64_t end,
     return 0;
   /* timing */
   for(i = 0; i + 1 < n; i++)
-    v[i] = (double)(c[i + 1].ts - c[i].ts) / 1e9;
+    v[i] = ((double)c[i + 1].ts - (double)c[i].ts) / 1e9;
   mid = shape(v, n - 1, &o->ts_skew, &o->ts_madm);
   o->interval = mid;
   o->ts_score = ((1 - fabs(o->ts_skew)) +
@@ -120,8 +120,8 @@ double rift_beacon_score(const struct rift_netconn *c, size_t n, int64_t end,
                  o->ds_smallness) / 3;
   free(v);
   /* duration: persistence until the end of the evidence */
-  o->duration = end > c[0].ts ? fmin(1, (double)(c[n - 1].ts - c[0].ts) /
-                                          (double)(end - c[0].ts)) : 0;
+  o->duration = end > c[0].ts ? fmin(1, ((double)c[n - 1].ts - (double)c[0].ts) /
+                                          ((double)end - (double)c[0].ts)) : 0;
   o->score = (wt * o->ts_score + ws * o->ds_score + wd * o->duration) /
              (wt + ws + wd);
   return o->score;
@@ -242,7 +242,7 @@ rift_err rift_net_beacons(struct rift_netmodel *m,
     f.level = RIFT_LEVEL_LOW;
     f.techniques = tech_long;
     f.ts = l->start;
-    f.ts_end = l->start + l->dur;
+    f.ts_end = rift_time_add(l->start, l->dur);
     f.host = l->src;
     f.source_ip = l->src;
     f.destination_ip = l->dst;

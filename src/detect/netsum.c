@@ -290,7 +290,7 @@ static void flow(struct rift_netmodel *m, const struct rift_event *e,
   struct rift_nethost *h;
   m->flows++;
   if(e->ts != RIFT_TIME_NONE && dur > 0)
-    span(&m->first, &m->last, e->ts + dur);
+    span(&m->first, &m->last, rift_time_add(e->ts, dur));
   snprintf(key, sizeof(key), "%s%s%s", tr ? tr : "other", ap ? "/" : "",
            ap ? ap : "");
   stat(m, &m->protos, key, e, po + pi, bo + bi, NULL);

@@ -108,8 +108,9 @@ rift_err rift_net_rare(struct rift_netmodel *m,
   rift_buf_init(&msg, RIFT_BUF_MAX_LINE);
   rift_buf_init(&det, RIFT_BUF_MAX_LINE);
   if(m->first != RIFT_TIME_NONE && m->first < m->last)
-    late_at = m->first + (int64_t)((double)(m->last - m->first) *
-                                   c->late_fraction);
+    late_at = rift_time_add(m->first,
+                            (int64_t)(((double)m->last - (double)m->first) *
+                                      c->late_fraction));
   for(i = 0; i < m->dests.cap; i++) {
     struct rift_netdest *d = m->dests.ent[i].val.p;
     struct scored *x;

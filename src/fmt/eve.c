@@ -435,7 +435,7 @@ rift_err rift_eve_parse(const struct rift_source *src,
   v->d = d;
   logsink_init(&v->ls, sink, st);
   logrec_init(&v->rec);
-  rc = logrec_lines(src, line_cb, v);
+  rc = logrec_lines(src, o, line_cb, v);
   if(!rc)
     rc = logsink_flush(&v->ls);
   logrec_release(&v->rec);

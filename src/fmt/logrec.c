@@ -154,7 +154,8 @@ int64_t logrec_time(const struct logkv *kv)
     sec = sec * 10 + (*s++ - '0');
     digits++;
   }
-  if(!digits || digits >= 12)
+  /* seconds that fit in int64 nanoseconds (until 2262) */
+  if(!digits || digits >= 12 || sec > 9223372035)
     return RIFT_TIME_NONE;
   if(*s == '.') {
     s++;
@@ -196,6 +197,7 @@ const char *logrec_transport(const struct logkv *kv)
 }
 
 rift_err logrec_lines(const struct rift_source *src,
+                      const struct rift_parse_opts *o,
                       rift_err (*fn)(void *ctx, const char *line, size_t n,
                                      uint64_t off, uint64_t lineno),
                       void *ctx)
@@ -208,6 +210,8 @@ rift_err logrec_lines(const struct rift_source *src,
     size_t e = nl ? (size_t)(nl - p) : n, l = e - i;
     rift_err rc;
     lineno++;
+    if(o && o->progress && !(lineno & 4095))
+      o->progress(o->progress_ctx, i, n);
     if(l && p[i + l - 1] == '\r')
       l--;
     if(l) {

@@ -61,8 +61,10 @@ int64_t logrec_time(const struct logkv *kv);
 const char *logrec_transport(const struct logkv *kv);
 
 /* Lines of a source: calls fn(ctx, line, len, offset, lineno) for each
- * non-empty line (without the newline; \r stripped). */
+ * non-empty line (without the newline; \r stripped); o's progress hook
+ * now and then. */
 rift_err logrec_lines(const struct rift_source *src,
+                      const struct rift_parse_opts *o,
                       rift_err (*fn)(void *ctx, const char *line, size_t n,
                                      uint64_t off, uint64_t lineno),
                       void *ctx);

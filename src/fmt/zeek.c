@@ -166,7 +166,7 @@ static rift_err conn(struct zeek *z, uint64_t off, uint64_t lineno)
   rift_netev_time(b, e, RIFT_F_EVENT_START, e->ts, 6);
   dur = seconds_ns(G(z, "duration"));
   if(dur != RIFT_TIME_NONE && e->ts != RIFT_TIME_NONE) {
-    rift_netev_time(b, e, RIFT_F_EVENT_END, e->ts + dur, 6);
+    rift_netev_time(b, e, RIFT_F_EVENT_END, rift_time_add(e->ts, dur), 6);
     rift_event_add_int(b, e, RIFT_F_EVENT_DURATION, dur);
   }
   else if(dur != RIFT_TIME_NONE) {
@@ -446,7 +446,7 @@ static size_t unescape(char *d, const char *s, size_t n)
   size_t i, o = 0;
   for(i = 0; i < n; i++) {
     if(s[i] == '\\' && i + 3 < n && s[i + 1] == 'x') {
-      int hi = s[i + 2], lo = s[i + 3], v = 0, k;
+      int hi = s[i + 2], lo = s[i + 3], v = 0, k, ok = 1;
       for(k = 0; k < 2; k++) {
         int c = k ? lo : hi;
         v <<= 4;
@@ -457,9 +457,9 @@ static size_t unescape(char *d, const char *s, size_t n)
         else if(c >= 'A' && c <= 'F')
           v |= c - 'A' + 10;
         else
-          v = -1000;
+          ok = 0;
       }
-      if(v >= 0) {
+      if(ok) {
         d[o++] = (char)v;
         i += 3;
         continue;
@@ -642,7 +642,7 @@ rift_err rift_zeek_parse(const struct rift_source *src,
   z->file_log = log_of_path(o->path ? o->path : src->name);
   logsink_init(&z->ls, sink, st);
   logrec_init(&z->rec);
-  rc = logrec_lines(src, line_cb, z);
+  rc = logrec_lines(src, o, line_cb, z);
   if(!rc)
     rc = logsink_flush(&z->ls);
   clear_fields(z);

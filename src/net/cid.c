@@ -5,6 +5,7 @@
 
 #include <openssl/evp.h>
 
+#include "net/crypto.h"
 #include "net/cid.h"
 #include "net/pkt.h"
 
@@ -84,7 +85,7 @@ size_t rift_community_id(char out[RIFT_CID_LEN + 1], int family,
     buf[n++] = (uint8_t)(pb >> 8);
     buf[n++] = (uint8_t)pb;
   }
-  if(!EVP_Digest(buf, n, md, &mdlen, EVP_sha1(), NULL) || mdlen != 20) {
+  if(!EVP_Digest(buf, n, md, &mdlen, rift_sha1(), NULL) || mdlen != 20) {
     out[0] = 0;
     return 0;
   }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/rtime.h"
 #include "net/frag.h"
 
 #define NBLOCKS ((RIFT_FRAG_MAXLEN + 7) / 8)
@@ -78,7 +79,7 @@ int rift_frag_add(struct rift_frag *f, int64_t ts, int family,
   uint32_t b, b0, b1, end;
 
   /* expire old datagrams (capture time) */
-  while(f->head && ts - f->head->first_ts > RIFT_FRAG_TIMEOUT) {
+  while(f->head && rift_time_sub(ts, f->head->first_ts) > RIFT_FRAG_TIMEOUT) {
     d = f->head;
     unlink_dgram(f, d);
     free(d);

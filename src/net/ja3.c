@@ -3,6 +3,7 @@
  */
 #include <openssl/evp.h>
 
+#include "net/crypto.h"
 #include "net/ja3.h"
 
 void rift_md5_hex(char out[RIFT_MD5_HEX], const void *p, size_t n)
@@ -10,7 +11,7 @@ void rift_md5_hex(char out[RIFT_MD5_HEX], const void *p, size_t n)
   static const char hex[] = "0123456789abcdef";
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int mdlen = 0, i;
-  if(!EVP_Digest(p, n, md, &mdlen, EVP_md5(), NULL) || mdlen != 16) {
+  if(!EVP_Digest(p, n, md, &mdlen, rift_md5(), NULL) || mdlen != 16) {
     out[0] = 0;
     return;
   }

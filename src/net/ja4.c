@@ -6,6 +6,7 @@
 
 #include <openssl/evp.h>
 
+#include "net/crypto.h"
 #include "net/ja4.h"
 
 static const char hex[] = "0123456789abcdef";
@@ -143,7 +144,7 @@ static void sha12(char *o, const struct rift_buf *b, int empty)
 {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int mdlen = 0, i;
-  if(empty || !EVP_Digest(b->buf, b->len, md, &mdlen, EVP_sha256(), NULL)) {
+  if(empty || !EVP_Digest(b->buf, b->len, md, &mdlen, rift_sha256(), NULL)) {
     memset(o, '0', 12);
     return;
   }
@@ -156,12 +157,14 @@ static void sha12(char *o, const struct rift_buf *b, int empty)
 void rift_ja4(char out[RIFT_JA4_LEN + 1], const struct rift_tls_hello *h,
               char proto)
 {
-  struct rift_buf cb, eb;
+  /* room for the capped lists: 5 bytes a value; no malloc per hello */
+  char cs[RIFT_TLS_MAX_CIPHERS * 5 + 8];
+  char es[(RIFT_TLS_MAX_EXTS + RIFT_TLS_MAX_SIGALGS) * 5 + 8];
+  struct rift_buf cb = { cs, 0, sizeof(cs), sizeof(cs) - 1, RIFT_OK };
+  struct rift_buf eb = { es, 0, sizeof(es), sizeof(es) - 1, RIFT_OK };
   int noc = 1, noe = 1;
   unsigned i;
   part_a(out, h, proto);
-  rift_buf_init(&cb, 1u << 16);
-  rift_buf_init(&eb, 1u << 16);
   lists(&cb, &eb, h, 0);
   for(i = 0; i < h->nciphers; i++)
     noc &= rift_tls_grease(h->ciphers[i]);
@@ -175,8 +178,6 @@ void rift_ja4(char out[RIFT_JA4_LEN + 1], const struct rift_tls_hello *h,
   out[23] = '_';
   sha12(out + 24, &eb, noe);
   out[36] = 0;
-  rift_buf_release(&cb);
-  rift_buf_release(&eb);
 }
 
 rift_err rift_ja4_raw(struct rift_buf *b, const struct rift_tls_hello *h,

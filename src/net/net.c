@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/rtime.h"
 #include "net/frag.h"
 #include "net/net.h"
 #include "net/quic.h"
@@ -385,7 +386,7 @@ static void sweep(struct rift_net *n, int64_t now)
   unsigned l;
   for(l = 0; l < L__N; l++) {
     int64_t to = timeout_of(n, l);
-    while(n->lru[l].head && now - n->lru[l].head->last_ts > to)
+    while(n->lru[l].head && rift_time_sub(now, n->lru[l].head->last_ts) > to)
       end_flow(n, n->lru[l].head, RIFT_FLOW_TIMEOUT);
   }
 }
@@ -962,7 +963,7 @@ rift_err rift_net_new(struct rift_net **np, const struct rift_net_opts *o,
   if(!n->o.max_flows || n->o.max_flows > RIFT_NET_MAX_FLOWS)
     n->o.max_flows = RIFT_NET_MAX_FLOWS;
   if(!n->o.tcp_timeout)
-    n->o.tcp_timeout = 300 * NS;
+    n->o.tcp_timeout = 3600 * NS;
   if(!n->o.udp_timeout)
     n->o.udp_timeout = 60 * NS;
   if(!n->o.closed_timeout)
@@ -1018,7 +1019,8 @@ void rift_net_packet(struct rift_net *n, int dlt, const uint8_t *data,
   if(p->reassembled)
     n->st.reassembled++;
   n->now = ts;
-  if(ts - n->last_sweep >= SWEEP_EVERY || ts < n->last_sweep) {
+  if(n->last_sweep == INT64_MIN || ts < n->last_sweep ||
+     rift_time_sub(ts, n->last_sweep) >= SWEEP_EVERY) {
     sweep(n, ts);
     n->last_sweep = ts;
   }

@@ -134,7 +134,8 @@ struct rift_net_out {
 struct rift_net_opts {
   unsigned apps;          /* RIFT_NET_APP_*, 0 = all */
   size_t max_flows;       /* 0 = RIFT_NET_MAX_FLOWS */
-  int64_t tcp_timeout;    /* ns idle; 0 = 5 minutes */
+  int64_t tcp_timeout;    /* ns idle; 0 = 1 hour (Suricata's established
+                             TCP timeout; SSH sessions idle for long) */
   int64_t udp_timeout;    /* 0 = 1 minute (also ICMP and others) */
   int64_t closed_timeout; /* after FIN both ways or RST; 0 = 5 s */
 };

@@ -128,7 +128,7 @@ rift_err rift_netev_flow(struct rift_netev *e, const struct rift_flow *f)
     SR(NETWORK_PROTOCOL, app);
   rift_netev_time(b, ev, RIFT_F_EVENT_START, f->first_ts, 9);
   rift_netev_time(b, ev, RIFT_F_EVENT_END, f->last_ts, 9);
-  I(EVENT_DURATION, f->last_ts - f->first_ts);
+  I(EVENT_DURATION, rift_time_sub(f->last_ts, f->first_ts));
   U(SOURCE_PACKETS, f->pkts[0]);
   U(SOURCE_BYTES, f->bytes[0]);
   U(DESTINATION_PACKETS, f->pkts[1]);
@@ -405,7 +405,7 @@ rift_err rift_netev_tls(struct rift_netev *e, const struct rift_flow *f,
       char h[65];
       /* the chain's other certificates: only their fingerprints, unless
        * each certificate becomes an event */
-      if(side == 1 && i > 0 && !(e->flags & RIFT_NETEV_X509)) {
+      if(side == 1 && i > 0 && !(e->flags & RIFT_NETEV_X509) && !e->xc) {
         rift_sha256_hex(h, t->cert[side][i].der, t->cert[side][i].len);
         S(RIFT_TLS_CHAIN_SHA256, h);
         continue;
@@ -496,7 +496,7 @@ rift_err rift_netev_dns(struct rift_netev *e, const struct rift_flow *f,
         S(DNS_RESOLVED_IP, rr->data);
     }
     if(d->query)
-      I(EVENT_DURATION, d->resp_ts - d->ts);
+      I(EVENT_DURATION, rift_time_sub(d->resp_ts, d->ts));
   }
   return b->arena.err;
 }

@@ -7,6 +7,7 @@
 #include <pcap/pcap.h>
 
 #include "core/cur.h"
+#include "core/rtime.h"
 #include "net/net.h"
 #include "net/netev.h"
 #include "net/pcap.h"
@@ -94,27 +95,37 @@ static uint16_t ng16(const uint8_t *p, int swap)
 
 static int64_t ng_time(const struct ngif *f, uint64_t v)
 {
-  int64_t ns;
-  if(f->resol & 0x80) { /* power of two */
-    unsigned e = f->resol & 0x7f;
-    ns = e >= 63 ? 0 : (int64_t)((double)v * 1e9 / (double)(1ull << e));
+  int64_t ns, off;
+  unsigned e = f->resol & 0x7f, k;
+  if(f->resol & 0x80) { /* 2^-e seconds */
+    unsigned __int128 x;
+    if(e > 64)
+      return RIFT_TIME_NONE;
+    x = (unsigned __int128)v * 1000000000u;
+    x >>= e;
+    if(x > INT64_MAX)
+      return RIFT_TIME_NONE;
+    ns = (int64_t)x;
+  }
+  else if(e <= 9) { /* 10^-e seconds */
+    uint64_t mul = 1;
+    for(k = e; k < 9; k++)
+      mul *= 10;
+    if(v > (uint64_t)INT64_MAX / mul)
+      return RIFT_TIME_NONE;
+    ns = (int64_t)(v * mul);
   }
   else {
-    unsigned e = f->resol, k;
-    if(e <= 9) {
-      uint64_t mul = 1;
-      for(k = e; k < 9; k++)
-        mul *= 10;
-      ns = (int64_t)(v * mul);
-    }
-    else {
-      uint64_t div = 1;
-      for(k = 9; k < e && k < 28; k++)
-        div *= 10;
-      ns = (int64_t)(v / div);
-    }
+    uint64_t div = 1;
+    if(e > 28)
+      return RIFT_TIME_NONE;
+    for(k = 9; k < e; k++)
+      div *= 10;
+    ns = (int64_t)(v / div);
   }
-  return ns + f->offset_s * 1000000000ll;
+  if(__builtin_mul_overflow(f->offset_s, 1000000000ll, &off))
+    return RIFT_TIME_NONE;
+  return rift_time_add(ns, off);
 }
 
 static void ng_idb(struct ngif *f, struct rift_cur *c, int swap)
@@ -142,7 +153,8 @@ static void ng_idb(struct ngif *f, struct rift_cur *c, int swap)
  * to the engine.  Returns the number of packets seen. */
 static uint64_t ng_walk(const struct rift_source *src, struct rift_net *net,
                         uint64_t skip, struct rift_diag *d,
-                        struct rift_parse_stats *st)
+                        struct rift_parse_stats *st,
+                        const struct rift_parse_opts *o)
 {
   struct ngif *ifs = calloc(PCAPNG_MAX_IFACES, sizeof(*ifs));
   size_t nif = 0, off = 0;
@@ -206,6 +218,8 @@ static uint64_t ng_walk(const struct rift_source *src, struct rift_net *net,
       }
       data = rift_cur_take(&c, caplen);
       frame++;
+      if(o->progress && !(frame & 4095))
+        o->progress(o->progress_ctx, off, src->len);
       if(frame > skip && data && iface < nif) {
         if(type != 3)
           ts = ng_time(&ifs[iface], tsv);
@@ -346,7 +360,7 @@ rift_err rift_pcap_parse(const struct rift_source *src,
   rift_net_set_diag(net, d);
 
   if(!classic && (o->flags & RIFT_PCAP_NG_WALK)) {
-    ng_walk(src, net, 0, d, st);
+    ng_walk(src, net, 0, d, st, o);
     r = PCAP_ERROR_BREAK;
     goto walked;
   }
@@ -360,6 +374,9 @@ rift_err rift_pcap_parse(const struct rift_source *src,
                     (int64_t)hdr->ts.tv_sec * 1000000000ll + hdr->ts.tv_usec,
                     frame, at);
     off += 16 + (uint64_t)hdr->caplen;
+    if(o->progress && !(frame & 4095))
+      o->progress(o->progress_ctx, classic ? off : (uint64_t)ftell(fp),
+                  src->len);
     if(rift_net_error(net))
       break;
   }
@@ -368,7 +385,7 @@ rift_err rift_pcap_parse(const struct rift_source *src,
      strstr(pcap_geterr(pc), "of the first interface")) {
     /* interfaces with several link types or snapshot lengths: libpcap
      * stops, rift's block walker goes on */
-    ng_walk(src, net, frame, d, st);
+    ng_walk(src, net, frame, d, st, o);
     r = PCAP_ERROR_BREAK;
   }
 walked:

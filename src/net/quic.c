@@ -6,9 +6,9 @@
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "core/cur.h"
+#include "net/crypto.h"
 #include "net/quic.h"
 
 struct qver {
@@ -92,13 +92,35 @@ static int varint(struct rift_cur *c, uint64_t *v)
   return !c->err;
 }
 
+/* HMAC-SHA256 (RFC 2104) over OpenSSL's SHA-256: OpenSSL 3's one-shot
+ * HMAC() looks the algorithm up in its provider store on every call. */
+static int hmac_sha256(const uint8_t *key, size_t klen, const uint8_t *msg,
+                       size_t mlen, uint8_t out[32])
+{
+  uint8_t k[64], pad[64 + 128], inner[32];
+  unsigned int l = 0;
+  size_t i;
+  if(klen > 64 || mlen > 128)
+    return 0;
+  memset(k, 0, sizeof(k));
+  memcpy(k, key, klen);
+  for(i = 0; i < 64; i++)
+    pad[i] = k[i] ^ 0x36;
+  memcpy(pad + 64, msg, mlen);
+  if(!EVP_Digest(pad, 64 + mlen, inner, &l, rift_sha256(), NULL) || l != 32)
+    return 0;
+  for(i = 0; i < 64; i++)
+    pad[i] = k[i] ^ 0x5c;
+  memcpy(pad + 64, inner, 32);
+  return EVP_Digest(pad, 64 + 32, out, &l, rift_sha256(), NULL) && l == 32;
+}
+
 /* HKDF-Expand-Label(secret, label, "", len) for len <= 32 (one block). */
 static int expand_label(uint8_t *out, size_t len, const uint8_t *secret,
                         const char *label)
 {
-  uint8_t info[2 + 1 + 64 + 1 + 1], md[EVP_MAX_MD_SIZE];
+  uint8_t info[2 + 1 + 64 + 1 + 1], md[32];
   size_t ll = strlen(label), n = 0;
-  unsigned int mdlen = 0;
   if(6 + ll > 64 || len > 32)
     return 0;
   info[n++] = (uint8_t)(len >> 8);
@@ -110,7 +132,7 @@ static int expand_label(uint8_t *out, size_t len, const uint8_t *secret,
   n += ll;
   info[n++] = 0;    /* empty context */
   info[n++] = 0x01; /* T(1) counter */
-  if(!HMAC(EVP_sha256(), secret, 32, info, n, md, &mdlen) || mdlen < len)
+  if(!hmac_sha256(secret, 32, info, n, md))
     return 0;
   memcpy(out, md, len);
   return 1;
@@ -120,13 +142,11 @@ int rift_quic_initial_keys(uint32_t version, const uint8_t *dcid,
                            size_t dcid_len, int server, uint8_t key[16],
                            uint8_t iv[12], uint8_t hp[16])
 {
-  uint8_t itype, v2, prk[EVP_MAX_MD_SIZE], secret[32];
-  unsigned int prklen = 0;
+  uint8_t itype, v2, prk[32], secret[32];
   const uint8_t *salt = version_salt(version, &itype, &v2);
   if(!salt || dcid_len > 20)
     return 0;
-  if(!HMAC(EVP_sha256(), salt, 20, dcid, dcid_len, prk, &prklen) ||
-     prklen != 32)
+  if(!hmac_sha256(salt, 20, dcid, dcid_len, prk))
     return 0;
   if(!expand_label(secret, 32, prk, server ? "server in" : "client in"))
     return 0;
@@ -152,7 +172,7 @@ static int hp_mask(const uint8_t *hp, const uint8_t *sample, uint8_t *mask)
   int ok = 0, ol = 0;
   if(!c)
     return 0;
-  if(EVP_EncryptInit_ex(c, EVP_aes_128_ecb(), NULL, hp, NULL) &&
+  if(EVP_EncryptInit_ex(c, rift_aes128_ecb(), NULL, hp, NULL) &&
      EVP_CIPHER_CTX_set_padding(c, 0) &&
      EVP_EncryptUpdate(c, mask, &ol, sample, 16) && ol == 16)
     ok = 1;
@@ -175,7 +195,7 @@ static int aead_open(const struct rift_quic_side *s, uint64_t pn,
   c = EVP_CIPHER_CTX_new();
   if(!c)
     return 0;
-  if(EVP_DecryptInit_ex(c, EVP_aes_128_gcm(), NULL, NULL, NULL) &&
+  if(EVP_DecryptInit_ex(c, rift_aes128_gcm(), NULL, NULL, NULL) &&
      EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, 12, NULL) &&
      EVP_DecryptInit_ex(c, NULL, NULL, s->key, nonce) &&
      EVP_DecryptUpdate(c, NULL, &ol, aad, (int)aadlen) &&

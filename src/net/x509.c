@@ -13,6 +13,7 @@
 #include <openssl/x509v3.h>
 
 #include "core/rtime.h"
+#include "net/crypto.h"
 #include "net/pkt.h"
 #include "net/x509.h"
 
@@ -292,8 +293,8 @@ rift_err rift_x509_parse(struct rift_x509 *x, const uint8_t *der, size_t len,
   x->path_len = -1;
   if(len > RIFT_X509_MAX_DER)
     return RIFT_LIMIT;
-  digest_hex(x->sha1, EVP_sha1(), der, len);
-  digest_hex(x->sha256, EVP_sha256(), der, len);
+  digest_hex(x->sha1, rift_sha1(), der, len);
+  digest_hex(x->sha256, rift_sha256(), der, len);
   c = d2i_X509(NULL, &p, (long)len);
   if(!c) {
     ERR_clear_error();
@@ -333,7 +334,7 @@ rift_err rift_x509_parse(struct rift_x509 *x, const uint8_t *der, size_t len,
 
 void rift_sha256_hex(char out[65], const void *p, size_t n)
 {
-  digest_hex(out, EVP_sha256(), p, n);
+  digest_hex(out, rift_sha256(), p, n);
 }
 
 void rift_x509_cache_init(struct rift_x509_cache *c)
@@ -349,35 +350,52 @@ void rift_x509_cache_release(struct rift_x509_cache *c)
   rift_arena_release(&c->a);
 }
 
+struct xent {
+  struct xent *next;        /* same hash and length, different DER */
+  const uint8_t *der;
+  size_t len;
+  struct rift_x509 x;
+};
+
 rift_err rift_x509_get(struct rift_x509_cache *c, const uint8_t *der,
                        size_t len, struct rift_arena *a,
                        const struct rift_x509 **out)
 {
-  char h[65];
+  char key[40];
   union rift_hval *v;
   struct rift_x509 *x;
-  int isnew = 0;
+  int isnew = 0, kn;
   rift_err rc;
   *out = NULL;
   if(c) {
-    rift_sha256_hex(h, der, len);
-    v = rift_hmap_get(&c->map, h, 64);
-    if(v) {
-      c->hits++;
-      *out = v->p;
-      return RIFT_OK;
+    struct xent *e;
+    kn = snprintf(key, sizeof(key), "%016llx:%zu",
+                  (unsigned long long)rift_hash(der, len), len);
+    v = rift_hmap_get(&c->map, key, (size_t)kn);
+    for(e = v ? v->p : NULL; e; e = e->next) {
+      if(e->len == len && !memcmp(e->der, der, len)) {
+        c->hits++;
+        *out = &e->x;
+        return RIFT_OK;
+      }
     }
     c->misses++;
     if(c->map.n < RIFT_X509_CACHE_MAX && !c->a.err) {
-      x = rift_arena_alloc(&c->a, sizeof(*x));
-      if(x) {
-        rc = rift_x509_parse(x, der, len, &c->a);
+      e = rift_arena_alloc(&c->a, sizeof(*e));
+      if(e)
+        e->der = rift_arena_alloc(&c->a, len ? len : 1);
+      if(e && e->der) {
+        memcpy((uint8_t *)e->der, der, len);
+        e->len = len;
+        rc = rift_x509_parse(&e->x, der, len, &c->a);
         if(rc == RIFT_NOMEM || rc == RIFT_LIMIT)
           return rc;
         /* a certificate OpenSSL rejects is cached too (fingerprints only) */
-        if(!rift_hmap_put(&c->map, h, 64, &v, &isnew))
-          v->p = x;
-        *out = x;
+        if(!rift_hmap_put(&c->map, key, (size_t)kn, &v, &isnew)) {
+          e->next = isnew ? NULL : v->p;
+          v->p = e;
+        }
+        *out = &e->x;
         return RIFT_OK;
       }
     }

@@ -68,7 +68,8 @@ rift_err rift_x509_parse(struct rift_x509 *x, const uint8_t *der, size_t len,
 #define RIFT_X509_CACHE_MAX 65536
 
 struct rift_x509_cache {
-  struct rift_hmap map;     /* sha256 hex -> struct rift_x509 * */
+  struct rift_hmap map;     /* 64-bit hash + length -> chain of entries
+                               (the DER is compared on a hit) */
   struct rift_arena a;
   uint64_t hits, misses;
 };
