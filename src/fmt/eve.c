@@ -175,15 +175,22 @@ static rift_err dns(struct eve *v, uint64_t off, uint64_t lineno)
   kv = G(v, "dns.queries.rrtype");
   logrec_str(b, e, RIFT_F_DNS_QUESTION_TYPE, kv ? kv : G(v, "dns.rrtype"));
   logrec_str(b, e, RIFT_F_DNS_RESPONSE_CODE, G(v, "dns.rcode"));
-  for(i = 0; (kv = logrec_nth(&v->rec, "dns.answers.rdata", i)) != NULL; i++) {
-    uint8_t ip[16];
-    const struct logkv *ty = logrec_nth(&v->rec, "dns.answers.rrtype", i);
-    const struct logkv *ttl = logrec_nth(&v->rec, "dns.answers.ttl", i);
-    logrec_str(b, e, RIFT_F_DNS_ANSWERS_DATA, kv);
+  {
+    size_t pd = 0, pt = 0, pl = 0;
+    for(i = 0;; i++) {
+      uint8_t ip[16];
+      const struct logkv *ty, *ttl;
+      kv = logrec_next(&v->rec, "dns.answers.rdata", &pd);
+      if(!kv)
+        break;
+      ty = logrec_next(&v->rec, "dns.answers.rrtype", &pt);
+      ttl = logrec_next(&v->rec, "dns.answers.ttl", &pl);
+      logrec_str(b, e, RIFT_F_DNS_ANSWERS_DATA, kv);
     logrec_str(b, e, RIFT_F_DNS_ANSWERS_TYPE, ty);
     logrec_uint(b, e, RIFT_F_DNS_ANSWERS_TTL, ttl);
-    if(logrec_set(kv) && rift_ip_parse(kv->v, kv->vl, ip))
-      logrec_str(b, e, RIFT_F_DNS_RESOLVED_IP, kv);
+      if(logrec_set(kv) && rift_ip_parse(kv->v, kv->vl, ip))
+        logrec_str(b, e, RIFT_F_DNS_RESOLVED_IP, kv);
+    }
   }
   if(!i) { /* "grouped": {"A": [...], "CNAME": [...]} */
     size_t j;
@@ -322,7 +329,8 @@ static rift_err tls(struct eve *v, uint64_t off, uint64_t lineno, int quic)
   logrec_str(b, e, RIFT_F_TLS_JA3S, K("ja3s.hash"));
   logrec_str(b, e, RIFT_F_RIFT_JA3S_STRING, K("ja3s.string"));
   logrec_str(b, e, RIFT_F_RIFT_JA4, K("ja4"));
-  for(j = 0; (kv = logrec_nth(&v->rec, "tls.client_alpns", j)) != NULL; j++)
+  for(j = 0, kv = logrec_next(&v->rec, "tls.client_alpns", &j); kv;
+      kv = logrec_next(&v->rec, "tls.client_alpns", &j))
     logrec_str(b, e, RIFT_F_RIFT_TLS_CLIENT_ALPN, kv);
   logrec_str(b, e, RIFT_F_TLS_NEXT_PROTOCOL, G(v, "tls.server_alpns"));
   logrec_bool(b, e, RIFT_F_TLS_RESUMED, G(v, "tls.session_resumed"));
@@ -345,7 +353,8 @@ static rift_err tls(struct eve *v, uint64_t off, uint64_t lineno, int quic)
   hexstrip(b, e, RIFT_F_TLS_SERVER_SHA1, G(v, "tls.fingerprint"), 1);
   eve_time(b, e, RIFT_F_TLS_SERVER_NOT_BEFORE, G(v, "tls.notbefore"));
   eve_time(b, e, RIFT_F_TLS_SERVER_NOT_AFTER, G(v, "tls.notafter"));
-  for(j = 0; (kv = logrec_nth(&v->rec, "tls.subjectaltname", j)) != NULL; j++)
+  for(j = 0, kv = logrec_next(&v->rec, "tls.subjectaltname", &j); kv;
+      kv = logrec_next(&v->rec, "tls.subjectaltname", &j))
     logrec_str(b, e, RIFT_F_TLS_SERVER_SAN, kv);
   hexstrip(b, e, RIFT_F_TLS_CLIENT_SERIAL, G(v, "tls.client.serial"), 0);
   eve_time(b, e, RIFT_F_TLS_CLIENT_NOT_BEFORE, G(v, "tls.client.notbefore"));

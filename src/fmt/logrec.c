@@ -82,6 +82,18 @@ const struct logkv *logrec_nth(const struct logrec *r, const char *k,
   return NULL;
 }
 
+const struct logkv *logrec_next(const struct logrec *r, const char *k,
+                                size_t *pos)
+{
+  size_t kl = strlen(k);
+  while(*pos < r->n) {
+    const struct logkv *e = &r->kv[(*pos)++];
+    if(e->kl == kl && !memcmp(e->k, k, kl))
+      return e;
+  }
+  return NULL;
+}
+
 const struct logkv *logrec_get(const struct logrec *r, const char *k)
 {
   return logrec_nth(r, k, 0);

@@ -41,6 +41,10 @@ rift_err logrec_json(struct logrec *r, const char *p, size_t n,
                      size_t *err_off);
 /* First value of key k (exact), or NULL. */
 const struct logkv *logrec_get(const struct logrec *r, const char *k);
+/* The next value of key k at or after *pos (then *pos moves past it), or
+ * NULL: for(pos = 0, kv = logrec_next(r, k, &pos); kv; kv = ...) */
+const struct logkv *logrec_next(const struct logrec *r, const char *k,
+                                size_t *pos);
 /* The i-th value of key k, or NULL. */
 const struct logkv *logrec_nth(const struct logrec *r, const char *k,
                                size_t i);

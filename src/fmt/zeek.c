@@ -208,7 +208,7 @@ static rift_err dns(struct zeek *z, uint64_t off, uint64_t lineno)
                          "IN" : kv->v,
                        kv->vl == 10 && !memcmp(kv->v, "C_INTERNET", 10) ?
                          2 : kv->vl);
-  logrec_str(b, e, RIFT_F_DNS_RESPONSE_CODE, kv = G(z, "rcode_name"));
+  logrec_str(b, e, RIFT_F_DNS_RESPONSE_CODE, G(z, "rcode_name"));
   if(logrec_set(G(z, "AA")) && G(z, "AA")->v[0] == 'T')
     rift_event_add_strref(b, e, RIFT_F_DNS_HEADER_FLAGS, "AA", 2);
   if(logrec_set(G(z, "TC")) && G(z, "TC")->v[0] == 'T')
@@ -217,7 +217,8 @@ static rift_err dns(struct zeek *z, uint64_t off, uint64_t lineno)
     rift_event_add_strref(b, e, RIFT_F_DNS_HEADER_FLAGS, "RD", 2);
   if(logrec_set(G(z, "RA")) && G(z, "RA")->v[0] == 'T')
     rift_event_add_strref(b, e, RIFT_F_DNS_HEADER_FLAGS, "RA", 2);
-  for(i = 0; (kv = logrec_nth(&z->rec, "answers", i)) != NULL; i++) {
+  for(i = 0, kv = logrec_next(&z->rec, "answers", &i); kv;
+      kv = logrec_next(&z->rec, "answers", &i)) {
     uint8_t ip[16];
     if(!logrec_set(kv))
       continue;
@@ -225,7 +226,8 @@ static rift_err dns(struct zeek *z, uint64_t off, uint64_t lineno)
     if(rift_ip_parse(kv->v, kv->vl, ip))
       logrec_str(b, e, RIFT_F_DNS_RESOLVED_IP, kv);
   }
-  for(i = 0; (kv = logrec_nth(&z->rec, "TTLs", i)) != NULL; i++) {
+  for(i = 0, kv = logrec_next(&z->rec, "TTLs", &i); kv;
+      kv = logrec_next(&z->rec, "TTLs", &i)) {
     if(logrec_set(kv)) {
       int64_t ns = logrec_time(kv);
       if(ns != RIFT_TIME_NONE)
@@ -310,7 +312,6 @@ static rift_err ssl(struct zeek *z, uint64_t off, uint64_t lineno)
   struct rift_batch *b = &z->ls.batch;
   struct rift_event *e = base(z, RIFT_KIND_TLS, "zeek.ssl", off, lineno);
   const struct logkv *kv, *s, *i;
-  size_t k;
   if(!e)
     return b->arena.err ? b->arena.err : RIFT_NOMEM;
   e->type = "protocol";
@@ -330,15 +331,19 @@ static rift_err ssl(struct zeek *z, uint64_t off, uint64_t lineno)
   logrec_str(b, e, RIFT_F_TLS_JA3, G(z, "ja3"));
   logrec_str(b, e, RIFT_F_TLS_JA3S, G(z, "ja3s"));
   logrec_str(b, e, RIFT_F_RIFT_JA4, G(z, "ja4"));
-  for(k = 0; (kv = logrec_nth(&z->rec, "cert_chain_fps", k)) != NULL; k++) {
-    if(!logrec_set(kv))
-      continue;
-    if(k == 0)
-      logrec_str(b, e, RIFT_F_TLS_SERVER_SHA256, kv);
-    logrec_str(b, e, RIFT_F_RIFT_TLS_CHAIN_SHA256, kv);
+  {
+    size_t pos = 0, nfp = 0;
+    for(kv = logrec_next(&z->rec, "cert_chain_fps", &pos); kv;
+        kv = logrec_next(&z->rec, "cert_chain_fps", &pos)) {
+      if(!logrec_set(kv))
+        continue;
+      if(nfp++ == 0)
+        logrec_str(b, e, RIFT_F_TLS_SERVER_SHA256, kv);
+      logrec_str(b, e, RIFT_F_RIFT_TLS_CHAIN_SHA256, kv);
+    }
+    if(nfp)
+      rift_event_add_uint(b, e, RIFT_F_RIFT_TLS_CHAIN_LENGTH, nfp);
   }
-  if(k)
-    rift_event_add_uint(b, e, RIFT_F_RIFT_TLS_CHAIN_LENGTH, k);
   /* older ssl.log carries the leaf's subject and issuer */
   s = G(z, "subject");
   i = G(z, "issuer");
@@ -385,7 +390,8 @@ static rift_err x509(struct zeek *z, uint64_t off, uint64_t lineno)
   logrec_uint(b, e, RIFT_F_X509_KEY_SIZE, G(z, "certificate.key_length"));
   logrec_str(b, e, RIFT_F_X509_KEY_CURVE, G(z, "certificate.curve"));
   for(j = 0; j < 4; j++) {
-    for(k = 0; (kv = logrec_nth(&z->rec, sans[j], k)) != NULL; k++)
+    for(k = 0, kv = logrec_next(&z->rec, sans[j], &k); kv;
+        kv = logrec_next(&z->rec, sans[j], &k))
       logrec_str(b, e, RIFT_F_X509_SAN, kv);
   }
   logrec_bool(b, e, RIFT_F_RIFT_X509_CA, G(z, "basic_constraints.ca"));

@@ -761,8 +761,12 @@ static void drain(struct rift_net *n, struct rift_flow *f, int dir,
                   const struct rift_pkt *pk)
 {
   struct rift_tcp *t;
-  while((t = f->tcp) && t->ooo[dir] && !f->bypass) {
-    struct tcp_seg *s = t->ooo[dir];
+  for(;;) {
+    struct tcp_seg *s;
+    t = f->tcp;
+    if(!t || !t->ooo[dir] || f->bypass)
+      break;
+    s = t->ooo[dir];
     int32_t rel = (int32_t)(s->seq - t->next[dir]);
     if(rel > 0)
       break;

@@ -370,9 +370,14 @@ rift_err rift_pcap_parse(const struct rift_source *src,
     if(r != 1)
       break;
     frame++;
-    rift_net_packet(net, dlt, data, hdr->caplen, hdr->len,
-                    (int64_t)hdr->ts.tv_sec * 1000000000ll + hdr->ts.tv_usec,
-                    frame, at);
+    {
+      int64_t ns;
+      if(__builtin_mul_overflow((int64_t)hdr->ts.tv_sec, 1000000000ll, &ns))
+        ns = RIFT_TIME_NONE; /* a damaged time stamp */
+      else
+        ns = rift_time_add(ns, hdr->ts.tv_usec);
+      rift_net_packet(net, dlt, data, hdr->caplen, hdr->len, ns, frame, at);
+    }
     off += 16 + (uint64_t)hdr->caplen;
     if(o->progress && !(frame & 4095))
       o->progress(o->progress_ctx, classic ? off : (uint64_t)ftell(fp),
