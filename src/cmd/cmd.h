@@ -32,6 +32,7 @@ struct cmd {
   C(dump, "print the records of any artifact rift reads (JSONL/JSON/XML)") \
   C(hunt, "run Sigma rules over evidence and report the detections")      \
   C(rules, "check Sigma rules: which rift runs, and why not the others") \
+  C(net, "network view: TLS fingerprints, flows, DNS, HTTP, rare hosts, beacons") \
   C(selftest, "run the built-in unit tests")
 
 #define C(n, s) int cmd_##n(int argc, char **argv);
