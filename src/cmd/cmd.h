@@ -25,6 +25,9 @@ struct cmd {
 
 #define RIFT_COMMANDS(C)                                                    \
   C(dump, "print the records of any artifact rift reads (JSONL/JSON/XML)") \
+  C(endpoint, "endpoint findings: behaviour, indicators, logon attacks")   \
+  C(logons, "logons by user, source and type; password attack findings") \
+  C(proctree, "process trees from event logs, with activity and findings") \
   C(selftest, "run the built-in unit tests")
 
 #define C(n, s) int cmd_##n(int argc, char **argv);
