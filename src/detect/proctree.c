@@ -755,6 +755,18 @@ uint32_t rift_proctree_at(const struct rift_proctree *pt, const char *host,
   return find_at(pt, v->p, pid, ts, 1);
 }
 
+/* Does process p run image (a full path; names compared)? */
+static int same_image(const struct rift_proc *p, const char *image)
+{
+  size_t n;
+  const char *b;
+  if(!image || !p->name)
+    return 1; /* nothing says otherwise */
+  n = strlen(image);
+  b = wev_basename(image, &n);
+  return !strcasecmp(b, p->name);
+}
+
 static void apply_exits(struct rift_proctree *pt)
 {
   uint32_t i;
@@ -763,8 +775,12 @@ static void apply_exits(struct rift_proctree *pt)
     uint32_t k = 0;
     if(x->guid)
       k = rift_proctree_by_guid(pt, x->host, x->guid);
-    if(!k && x->pid != UINT64_MAX)
+    if(!k && x->pid != UINT64_MAX) {
       k = find_at(pt, x->host, x->pid, x->ts, 0);
+      if(k && x->guid && (pt->procs[k].guid || !same_image(&pt->procs[k],
+                                                            x->image)))
+        k = 0;
+    }
     if(!k)
       continue;
     if(pt->procs[k].merged)
@@ -852,9 +868,12 @@ static void link_parents(struct rift_proctree *pt)
       if(k == i)
         k = 0;
       /* a parent of another image than the one logged is not it */
-      if(k && c->parent_image && pt->procs[k].image &&
-         strcasecmp(c->parent_image, pt->procs[k].image))
-        k = 0;
+      if(k && c->parent_image && pt->procs[k].name) {
+        size_t pl = strlen(c->parent_image);
+        const char *pn = wev_basename(c->parent_image, &pl);
+        if(strcasecmp(pn, pt->procs[k].name))
+          k = 0;
+      }
     }
     if(!k && (c->parent_guid || c->ppid != UINT64_MAX ||
               c->parent_image)) {
@@ -882,8 +901,14 @@ static void attach_acts(struct rift_proctree *pt)
       k = rift_proctree_by_guid(pt, a->host, a->guid);
     if(k && pt->procs[k].merged)
       k = 0;
-    if(!k && a->pid != UINT64_MAX)
+    if(!k && a->pid != UINT64_MAX) {
       k = find_at(pt, a->host, a->pid, a->ts, 0);
+      /* a Sysmon record names its process by guid: by pid, only a
+       * process without one (seen by 4688) of the same image is it */
+      if(k && a->guid && (pt->procs[k].guid || !same_image(&pt->procs[k],
+                                                            a->image)))
+        k = 0;
+    }
     if(!k && (a->guid || a->pid != UINT64_MAX))
       k = inferred(pt, a->host, a->guid, a->pid, a->image, NULL, NULL);
     if(!k) {
