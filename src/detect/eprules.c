@@ -478,6 +478,9 @@ static void behaviour(struct loader *l, const yaml_node_t *root)
   n = get(l, t, "explicit_credentials");
   get_count(l, n, "accounts", &r->explicit_accounts);
   get_duration(l, n, "window", &r->explicit_ns);
+  n = get(l, t, "ticket_burst");
+  get_count(l, n, "services", &r->tgs_services);
+  get_duration(l, n, "window", &r->tgs_ns);
 }
 
 /* ---- indicators ------------------------------------------------------- */
@@ -538,7 +541,7 @@ static int alt_parse(struct loader *l, const struct rift_epr_rule *rule,
     c->pf = pf_parse(name);
     if(rule->on != EPR_ON_EVENT && c->pf < 0) {
       fail(l, k, "'%s' is not a field of %s rules", name,
-           rule->on == EPR_ON_PROCESS ? "process" : "activity");
+           rule->on == EPR_ON_ACTIVITY ? "activity" : "process");
       return -1;
     }
     if(rule->on == EPR_ON_EVENT && c->pf >= 0 && c->pf != EPR_PF_CHANNEL &&
@@ -684,9 +687,11 @@ static void indicators(struct loader *l, const yaml_node_t *root)
     rule->meta.level = get(l, it, "level")
                          ? (enum rift_level)parse_level(l, get(l, it, "level"))
                          : RIFT_LEVEL_MEDIUM;
+    /* techniques: [] is allowed (an antivirus alert names none), a rule
+     * without the key is a mistake */
+    if(!get(l, it, "techniques"))
+      fail(l, it, "rule '%s' has no techniques: list", rule->meta.id);
     rule->meta.techniques = techniques(l, get(l, it, "techniques"));
-    if(!rule->meta.techniques || !rule->meta.techniques[0])
-      fail(l, it, "rule '%s' names no ATT&CK technique", rule->meta.id);
     get_duration(l, it, "group", &rule->meta.group_ns);
     rule->message = scalar(l, get(l, it, "message"));
     on = scalar(l, get(l, it, "on"));
@@ -696,6 +701,8 @@ static void indicators(struct loader *l, const yaml_node_t *root)
         continue;
     } else if(!strcmp(on, "process")) {
       rule->on = EPR_ON_PROCESS;
+    } else if(!strcmp(on, "command")) {
+      rule->on = EPR_ON_COMMAND;
     } else if(!strcmp(on, "network") || !strcmp(on, "dns") ||
               !strcmp(on, "file") || !strcmp(on, "file_delete") ||
               !strcmp(on, "registry") || !strcmp(on, "image_load") ||
@@ -704,7 +711,8 @@ static void indicators(struct loader *l, const yaml_node_t *root)
       rule->on = EPR_ON_ACTIVITY;
       rule->act_kind = act_kind_parse(on);
     } else {
-      fail(l, it, "on: expected event, process or an activity kind");
+      fail(l, it, "on: expected event, process, command or an activity "
+           "kind");
       continue;
     }
     if(alts_parse(l, rule, get(l, it, "match"), &rule->match, &rule->nmatch))
@@ -773,6 +781,8 @@ static void defaults(struct rift_eprules *r)
   r->success_after = 5;
   r->explicit_accounts = 10;
   r->explicit_ns = 3600LL * 1000000000LL;
+  r->tgs_services = 10;
+  r->tgs_ns = 300LL * 1000000000LL;
 }
 
 static rift_err start(struct rift_eprules **out, struct loader *l,

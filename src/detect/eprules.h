@@ -74,7 +74,11 @@ struct rift_epr_alt {
   size_t nconds;
 };
 
-enum rift_epr_on { EPR_ON_EVENT, EPR_ON_PROCESS, EPR_ON_ACTIVITY };
+/* command rules see every command: process command lines (with the
+ * process fields) and PowerShell text (4104 script blocks, 4103 payloads,
+ * 800 pipeline commands, 400 host command lines) as command_line */
+enum rift_epr_on { EPR_ON_EVENT, EPR_ON_PROCESS, EPR_ON_ACTIVITY,
+                   EPR_ON_COMMAND };
 
 struct rift_epr_rule {
   struct rift_epr_meta meta;
@@ -129,6 +133,8 @@ struct rift_eprules {
   uint32_t success_after;      /* failures then a success */
   uint32_t explicit_accounts;  /* 4648 to distinct accounts by one user */
   int64_t explicit_ns;
+  uint32_t tgs_services;       /* 4769 for distinct services by one user */
+  int64_t tgs_ns;
   /* indicators */
   struct rift_epr_rule *rules;
   size_t nrules;

@@ -23,6 +23,7 @@ struct idx {
 struct ep_ind {
   struct idx *v;
   size_t n;
+  size_t ncommand; /* command rules */
 };
 
 static int cmp_idx(const void *x, const void *y)
@@ -40,9 +41,12 @@ static rift_err build(struct rift_endpoint *ep)
   size_t i, j, n = 0;
   if(!in)
     return RIFT_NOMEM;
-  for(i = 0; i < r->nrules; i++)
+  for(i = 0; i < r->nrules; i++) {
     if(r->rules[i].on == EPR_ON_EVENT)
       n += r->rules[i].nevents;
+    if(r->rules[i].on == EPR_ON_COMMAND)
+      in->ncommand++;
+  }
   in->v = malloc((n ? n : 1) * sizeof(*in->v));
   if(!in->v) {
     free(in);
@@ -75,6 +79,8 @@ void ep_indicators_release(struct rift_endpoint *ep)
 
 struct subject {
   const struct rift_event *e;     /* event rules */
+  const char *cmd;                /* command rules over PowerShell text */
+  size_t cmdlen;
   const struct rift_proctree *pt; /* process and activity rules */
   uint32_t proc;
   const struct rift_pact *act;
@@ -90,7 +96,13 @@ static const char *pf_value(const struct subject *s, int pf, char *tmp,
   switch(pf) {
   case EPR_PF_IMAGE: v = p ? p->image : NULL; break;
   case EPR_PF_NAME: v = p ? p->name : NULL; break;
-  case EPR_PF_CMDLINE: v = p ? p->cmdline : NULL; break;
+  case EPR_PF_CMDLINE:
+    if(s->cmd) {
+      *len = s->cmdlen;
+      return s->cmd;
+    }
+    v = p ? p->cmdline : NULL;
+    break;
   case EPR_PF_PARENT_IMAGE:
     v = pp && pp->image ? pp->image : p ? p->parent_image : NULL;
     break;
@@ -135,7 +147,7 @@ static const char *cond_value(const struct subject *s,
   const char *t;
   if(c->pf >= 0)
     return pf_value(s, c->pf, tmp, len);
-  if(!s->e)
+  if(!s->e || s->cmd)
     return NULL;
   v = rift_event_get(s->e, c->fid_data);
   if(!v)
@@ -334,6 +346,70 @@ static const char *host_lower(struct rift_endpoint *ep,
   return ep_str(ep, buf, n);
 }
 
+/* The PowerShell text of an event for command rules, or NULL. */
+static const char *ps_text(const struct rift_event *e, enum wev_src src,
+                           unsigned id, size_t *len)
+{
+  char tmp[32];
+  const char *s = NULL, *q, *end;
+  if(src == WEV_SRC_POWERSHELL) {
+    if(id == 4104)
+      s = wev_str(e, WEV_ScriptBlockText, tmp, len);
+    else if(id == 4103)
+      s = wev_str(e, WEV_Payload, tmp, len);
+    return s;
+  }
+  if(src != WEV_SRC_PSCLASSIC)
+    return NULL;
+  if(id == 800)
+    return wev_str(e, WEV_param1, tmp, len);
+  if(id != 400 && id != 403)
+    return NULL;
+  s = wev_str(e, WEV_param3, tmp, len);
+  if(!s)
+    return NULL;
+  q = strstr(s, "HostApplication=");
+  if(!q)
+    return NULL;
+  q += 16;
+  end = q;
+  while(end < s + *len && *end != '\r' && *end != '\n')
+    end++;
+  *len = (size_t)(end - q);
+  return q;
+}
+
+static void command_rules(struct rift_endpoint *ep,
+                          const struct rift_event *e, enum wev_src src,
+                          unsigned id)
+{
+  const struct rift_eprules *r = ep->rules;
+  struct subject s;
+  size_t i, n = 0;
+  const char *text = ps_text(e, src, id, &n);
+  if(!text || !n)
+    return;
+  memset(&s, 0, sizeof(s));
+  s.cmd = text;
+  s.cmdlen = n;
+  for(i = 0; i < r->nrules; i++) {
+    const struct rift_epr_rule *rule = &r->rules[i];
+    struct ep_hit *h;
+    if(rule->on != EPR_ON_COMMAND || !rule_ok(&s, rule))
+      continue;
+    h = ep_hit_new(ep, &rule->meta);
+    if(!h)
+      return;
+    h->host = host_lower(ep, e);
+    h->ts = h->ts_end = e->ts;
+    h->ref = ep_ref(e);
+    h->user = actor(ep, e);
+    h->command_line = ep_str(ep, text, n > 1000 ? 1000 : n);
+    h->message = message(ep, &s, rule);
+    event_keys(ep, h, e, src);
+  }
+}
+
 rift_err ep_indicators_event(struct rift_endpoint *ep,
                              const struct rift_event *e)
 {
@@ -348,9 +424,14 @@ rift_err ep_indicators_event(struct rift_endpoint *ep,
     if(rc)
       return rc;
   }
+  id = wev_event_id(e);
+  if(ep->ind->ncommand) {
+    enum wev_src ps = wev_source(e);
+    if(ps == WEV_SRC_POWERSHELL || ps == WEV_SRC_PSCLASSIC)
+      command_rules(ep, e, ps, id);
+  }
   if(!ep->ind->n)
     return RIFT_OK;
-  id = wev_event_id(e);
   /* first index entry with this id */
   lo = 0;
   hi = ep->ind->n;
@@ -409,7 +490,8 @@ rift_err ep_indicators_tree(struct rift_endpoint *ep)
   uint32_t k, a;
   int have_proc = 0, have_act = 0;
   for(i = 0; i < r->nrules; i++) {
-    have_proc |= r->rules[i].on == EPR_ON_PROCESS;
+    have_proc |= r->rules[i].on == EPR_ON_PROCESS ||
+                 r->rules[i].on == EPR_ON_COMMAND;
     have_act |= r->rules[i].on == EPR_ON_ACTIVITY;
   }
   memset(&s, 0, sizeof(s));
@@ -424,7 +506,8 @@ rift_err ep_indicators_tree(struct rift_endpoint *ep)
       for(i = 0; i < r->nrules; i++) {
         const struct rift_epr_rule *rule = &r->rules[i];
         struct ep_hit *h;
-        if(rule->on != EPR_ON_PROCESS || !rule_ok(&s, rule))
+        if((rule->on != EPR_ON_PROCESS && rule->on != EPR_ON_COMMAND) ||
+           !rule_ok(&s, rule))
           continue;
         h = ep_hit_new(ep, &rule->meta);
         if(!h)

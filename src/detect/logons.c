@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/field.h"
 #include "core/rtime.h"
 #include "detect/endpoint.h"
 #include "detect/logons.h"
@@ -13,7 +14,8 @@
 static const char *const kind_names[RIFT_LK__COUNT] = {
   "logon", "logoff", "explicit_credentials", "special_privileges", "ntlm",
   "kerberos_tgt", "kerberos_service", "kerberos_preauth", "rdp_auth",
-  "rdp_session", "rdp_end", "session_reconnect", "session_disconnect"
+  "rdp_session", "rdp_end", "session_reconnect", "session_disconnect",
+  "sql", "ssh"
 };
 
 const char *rift_logon_kind_name(unsigned k)
@@ -403,8 +405,9 @@ static rift_err add_security(struct rift_logons *lg,
     if(!ok && !r->status)
       r->status = str(lg, e, WEV_Status);
     count(r, e, id, ok);
-    if(!ok)
-      attempt(lg, e, &k, ok, 0, NULL, NULL);
+    if(!ok || id == 4769)
+      attempt(lg, e, &k, ok, 0, id == 4769 ? str(lg, e, WEV_ServiceName)
+                                          : NULL, NULL);
     return RIFT_OK;
   case 4778:
   case 4779:
@@ -464,10 +467,147 @@ static rift_err add_rdp(struct rift_logons *lg, const struct rift_event *e,
   return RIFT_OK;
 }
 
+/* "name: value" lines of a SQL Server audit record (33205 param1). */
+static const char *sql_field(const char *text, const char *name, size_t *n)
+{
+  size_t nl = strlen(name);
+  const char *p = text;
+  while(p && *p) {
+    if(!strncmp(p, name, nl) && p[nl] == ':') {
+      const char *v = p + nl + 1, *e = strchr(v, '\n');
+      *n = e ? (size_t)(e - v) : strlen(v);
+      return v;
+    }
+    p = strchr(p, '\n');
+    if(p)
+      p++;
+  }
+  return NULL;
+}
+
+/* The client address in "... [CLIENT: 10.1.2.3]". */
+static const char *sql_client(struct rift_logons *lg, const char *text)
+{
+  const char *p = text ? strstr(text, "[CLIENT: ") : NULL, *e;
+  if(!p)
+    return NULL;
+  p += 9;
+  e = strchr(p, ']');
+  if(!e || e - p > 64)
+    return NULL;
+  return intern(lg, p, (size_t)(e - p));
+}
+
+static rift_err add_sql(struct rift_logons *lg, const struct rift_event *e,
+                        unsigned id)
+{
+  struct rowkey k;
+  struct rift_logon_row *r;
+  char tmp[32];
+  size_t n = 0;
+  const char *p1 = wev_str(e, WEV_param1, tmp, &n);
+  int ok;
+  memset(&k, 0, sizeof(k));
+  k.type = -1;
+  k.kind = RIFT_LK_SQL;
+  if(!p1)
+    return RIFT_OK;
+  if(id == 18456) {
+    char t3[32];
+    size_t n3 = 0;
+    const char *p3 = wev_str(e, WEV_param3, t3, &n3);
+    ok = 0;
+    k.user = intern(lg, p1, n);
+    k.source = p3 ? sql_client(lg, p3) : NULL;
+  } else {
+    size_t an = 0, un = 0;
+    const char *act = sql_field(p1, "action_id", &an);
+    const char *u = sql_field(p1, "server_principal_name", &un);
+    if(!act || an < 4)
+      return RIFT_OK;
+    if(!strncmp(act, "LGIF", 4))
+      ok = 0;
+    else if(!strncmp(act, "LGIS", 4))
+      ok = 1;
+    else
+      return RIFT_OK;
+    k.user = u ? intern(lg, u, un) : NULL;
+    k.source = sql_client(lg, p1);
+  }
+  k.host = host_of(lg, e);
+  r = row(lg, &k);
+  if(!r)
+    return RIFT_OK;
+  count(r, e, id, ok);
+  attempt(lg, e, &k, ok, 0, NULL, NULL);
+  return RIFT_OK;
+}
+
+/* OpenSSH for Windows 4: "Failed password for [invalid user ]U from A port
+ * P ssh2", "Accepted password|publickey for U from A port P ssh2". */
+static rift_err add_ssh(struct rift_logons *lg, const struct rift_event *e)
+{
+  static const struct { const char *pfx; int ok; } forms[] = {
+    { "Failed password for invalid user ", 0 },
+    { "Failed password for ", 0 },
+    { "Failed publickey for ", 0 },
+    { "Accepted password for ", 1 },
+    { "Accepted publickey for ", 1 },
+  };
+  const struct rift_value *v = rift_event_get(e, rift_field_id(
+    "winlog.event_data.payload", 25));
+  struct rowkey k;
+  struct rift_logon_row *r;
+  const char *s, *u, *from;
+  size_t i;
+  if(!v || v->type != RIFT_V_STR)
+    return RIFT_OK;
+  s = v->s;
+  for(i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+    size_t pl = strlen(forms[i].pfx);
+    if(strncmp(s, forms[i].pfx, pl))
+      continue;
+    u = s + pl;
+    from = strstr(u, " from ");
+    if(!from || from - u > 256)
+      return RIFT_OK;
+    memset(&k, 0, sizeof(k));
+    k.type = -1;
+    k.kind = RIFT_LK_SSH;
+    k.host = host_of(lg, e);
+    k.user = intern(lg, u, (size_t)(from - u));
+    {
+      const char *a = from + 6, *end = strchr(a, ' ');
+      size_t al = end ? (size_t)(end - a) : strlen(a);
+      if(al && al < 64)
+        k.source = intern(lg, a, al);
+    }
+    r = row(lg, &k);
+    if(!r)
+      return RIFT_OK;
+    count(r, e, 4, forms[i].ok);
+    attempt(lg, e, &k, forms[i].ok, 0, NULL, NULL);
+    return RIFT_OK;
+  }
+  return RIFT_OK;
+}
+
 rift_err rift_logons_add(struct rift_logons *lg, const struct rift_event *e)
 {
   enum wev_src src = wev_source(e);
   unsigned id;
+  if(src == WEV_SRC_OTHER && e->provider) {
+    id = wev_event_id(e);
+    if(!strncmp(e->provider, "MSSQL", 5) && (id == 18456 || id == 33205)) {
+      lg->st.events++;
+      return add_sql(lg, e, id);
+    }
+    if(id == 4 && wev_icontains(e->provider, strlen(e->provider), "OpenSSH")) {
+      lg->st.events++;
+      return add_ssh(lg, e);
+    }
+    return RIFT_OK;
+  }
   if(src != WEV_SRC_SECURITY && src != WEV_SRC_TS_LSM &&
      src != WEV_SRC_TS_RCM)
     return RIFT_OK;
@@ -632,7 +772,13 @@ static int is_explicit(const struct rift_logon_attempt *a)
 
 static int is_auth(const struct rift_logon_attempt *a)
 {
-  return a->kind != RIFT_LK_EXPLICIT;
+  return a->kind != RIFT_LK_EXPLICIT &&
+         !(a->kind == RIFT_LK_KERBEROS_TGS && a->success);
+}
+
+static int is_tgs(const struct rift_logon_attempt *a)
+{
+  return a->kind == RIFT_LK_KERBEROS_TGS && a->success && a->target_server;
 }
 
 /* Supporting refs of attempts v[lo..hi), at most RIFT_EP_MAX_REFS. */
@@ -968,6 +1114,11 @@ static rift_err singles(struct rift_logons *lg, struct rift_endpoint *ep)
   const struct rift_epr_meta *mp = ep_meta(ep, "logon.pass_the_hash",
                                            "Pass-the-hash logon pattern",
                                            RIFT_LEVEL_HIGH, t_pth);
+  const struct rift_epr_meta *mk = ep_meta(ep, "logon.ntlm_key0",
+                                           "NTLM network logon without a "
+                                           "session key (possible "
+                                           "pass-the-hash)", RIFT_LEVEL_MEDIUM,
+                                           t_pth);
   uint32_t i;
   for(i = 0; i < lg->natt; i++) {
     const struct rift_logon_attempt *a = &lg->att[i];
@@ -1006,7 +1157,7 @@ static rift_err singles(struct rift_logons *lg, struct rift_endpoint *ep)
     } else if((a->flags & RIFT_LA_NTLM_KEY0) &&
               !(a->flags & (RIFT_LA_ANON | RIFT_LA_MACHINE |
                             RIFT_LA_LOCALSRC))) {
-      h = ep_hit_new(ep, mp);
+      h = ep_hit_new(ep, mk);
       if(!h)
         break;
       h->message = ep_strf(ep, "%s: NTLM network logon with key length 0 "
@@ -1025,6 +1176,74 @@ static rift_err singles(struct rift_logons *lg, struct rift_endpoint *ep)
   return RIFT_OK;
 }
 
+static const char *const t_tgs[] = { "T1087.002", "T1558.003", NULL };
+
+/* One account asking tickets for many services quickly. */
+static rift_err ticket_burst(struct rift_logons *lg, struct rift_endpoint *ep)
+{
+  const struct rift_eprules *r = ep->rules;
+  const struct rift_epr_meta *m = ep_meta(ep, "logon.ticket_burst",
+                                          "Service tickets for many services "
+                                          "in a short time", RIFT_LEVEL_MEDIUM,
+                                          t_tgs);
+  struct grp g = { lg, 0 };
+  uint32_t n, lo, hi;
+  uint32_t *v = sorted(lg, 0, is_tgs, &n);
+  if(!v)
+    return RIFT_NOMEM;
+  for(lo = 0; lo < n; lo = hi) {
+    const struct rift_logon_attempt *a = &lg->att[v[lo]];
+    struct rift_hmap seen;
+    uint32_t i, j = lo, best = 0, blo = lo, bhi = lo, cur = 0;
+    hi = lo + 1;
+    while(hi < n && same_grp(&g, a, &lg->att[v[hi]]))
+      hi++;
+    if(hi - lo < r->tgs_services || machine_account(a->user))
+      continue;
+    /* sliding window over distinct services */
+    rift_hmap_init(&seen, (size_t)(hi - lo) + 1);
+    for(i = lo; i < hi; i++) {
+      union rift_hval *hv;
+      int isnew;
+      const char *sv = lg->att[v[i]].target_server;
+      if(rift_hmap_put(&seen, sv, strlen(sv), &hv, &isnew))
+        break;
+      if(!hv->u++)
+        cur++;
+      while(lg->att[v[i]].ts - lg->att[v[j]].ts > r->tgs_ns) {
+        const char *sj = lg->att[v[j]].target_server;
+        hv = rift_hmap_get(&seen, sj, strlen(sj));
+        if(hv && hv->u && !--hv->u)
+          cur--;
+        j++;
+      }
+      if(cur > best) {
+        best = cur;
+        blo = j;
+        bhi = i + 1;
+      }
+    }
+    rift_hmap_release(&seen);
+    if(best >= r->tgs_services) {
+      struct ep_hit *h = ep_hit_new(ep, m);
+      if(!h)
+        break;
+      h->host = a->host;
+      h->ts = lg->att[v[blo]].ts;
+      h->ts_end = lg->att[v[bhi - 1]].ts;
+      h->user = a->user;
+      h->source_ip = a->source;
+      h->refs = refs_of(ep, lg, v, blo, bhi, &h->nrefs);
+      h->message = ep_strf(ep, "%s asked tickets for %u services within "
+                           "%llds from %s", a->user ? a->user : "?", best,
+                           (long long)(r->tgs_ns / 1000000000LL),
+                           a->source ? a->source : "?");
+    }
+  }
+  free(v);
+  return RIFT_OK;
+}
+
 rift_err rift_logons_detect(struct rift_logons *lg, struct rift_endpoint *ep)
 {
   rift_err rc = brute_force(lg, ep);
@@ -1036,5 +1255,7 @@ rift_err rift_logons_detect(struct rift_logons *lg, struct rift_endpoint *ep)
     rc = success_after(lg, ep);
   if(!rc)
     rc = singles(lg, ep);
+  if(!rc)
+    rc = ticket_burst(lg, ep);
   return rc;
 }

@@ -10,7 +10,10 @@
  *   reconnected / disconnected;
  *   TerminalServices-RemoteConnectionManager 1149 (RDP authentication),
  *   TerminalServices-LocalSessionManager 21 (session logon), 22 (shell
- *   start), 23 (logoff), 24 (disconnected), 25 (reconnection).
+ *   start), 23 (logoff), 24 (disconnected), 25 (reconnection);
+ *   SQL Server 18456 (login failed) and 33205 audit records of logins
+ *   (LGIF failed, LGIS succeeded); OpenSSH 4 ("Failed password for ...",
+ *   "Accepted password for ...").
  *
  * The table (rows) groups events by target host, account, source address
  * and logon type and kind, with success and failure counts and the first
@@ -30,6 +33,10 @@
  *   pass-the-hash     4624 type 9 by seclogo (sekurlsa::pth, runas
  *                     /netonly), or NTLM network logon with key length 0
  *                     by a user account from another host       T1550.002
+ *   ticket burst      4769 service tickets for >= tgs_services distinct
+ *                     services by one account from one address within
+ *                     the window (BloodHound-style session enumeration,
+ *                     Kerberoasting sweeps)                T1087.002, T1558.003
  *
  * Caps: RIFT_LG_MAX_ROWS rows and RIFT_LG_MAX_ATTEMPTS attempts; more is
  * counted in stats and dropped.  Strings are interned in the table.
@@ -63,6 +70,8 @@ enum rift_logon_kind {
   RIFT_LK_RDP_END,      /* 23, 24 */
   RIFT_LK_RECONNECT,    /* 4778 */
   RIFT_LK_DISCONNECT,   /* 4779 */
+  RIFT_LK_SQL,          /* SQL Server 18456, 33205 LGIF/LGIS */
+  RIFT_LK_SSH,          /* OpenSSH 4: Failed/Accepted password */
   RIFT_LK__COUNT
 };
 
