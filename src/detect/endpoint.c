@@ -284,6 +284,15 @@ static rift_err emit(struct rift_endpoint *ep, struct rift_finding_sink *sink,
     } else if(nrefs < cap && (h->ref.file_id || h->ref.offset)) {
       refs[nrefs++] = h->ref;
     }
+    for(k = 0; k < h->nrefs; k++) {
+      int64_t rt = h->refs[k].ts;
+      if(rt == RIFT_TIME_NONE)
+        continue;
+      if(ts == RIFT_TIME_NONE || rt < ts)
+        ts = rt;
+      if(te == RIFT_TIME_NONE || rt > te)
+        te = rt;
+    }
     if(h->ts != RIFT_TIME_NONE && (ts == RIFT_TIME_NONE || h->ts < ts))
       ts = h->ts;
     if(h->ts_end != RIFT_TIME_NONE && (te == RIFT_TIME_NONE || h->ts_end > te))

@@ -324,7 +324,8 @@ static void parent_children(struct rift_endpoint *ep, uint32_t k,
   h->refs = ep_alloc(ep, ((size_t)n + 1) * sizeof(*h->refs));
   if(!h->procs || !h->refs)
     return;
-  h->refs[h->nrefs++] = p->ref;
+  if(p->src != RIFT_PROC_INFERRED)
+    h->refs[h->nrefs++] = p->ref;
   i = 0;
   for(c = p->first_child; c; c = pt->procs[c].next_sibling) {
     if(ignored_child(r, &pt->procs[c]))
@@ -435,7 +436,8 @@ static void many_children(struct rift_endpoint *ep, uint32_t k)
       h->refs = ep_alloc(ep, ((size_t)(bhi - blo) + 1) * sizeof(*h->refs));
       h->procs = ep_alloc(ep, ((size_t)(bhi - blo) + 1) * sizeof(*h->procs));
       if(h->refs && h->procs) {
-        h->refs[h->nrefs++] = p->ref;
+        if(p->src != RIFT_PROC_INFERRED)
+          h->refs[h->nrefs++] = p->ref;
         for(i = blo; i < bhi; i++) {
           if(h->nrefs < RIFT_EP_MAX_REFS)
             h->refs[h->nrefs++] = pt->procs[v[i]].ref;

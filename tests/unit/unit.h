@@ -71,7 +71,9 @@ const char *unit_path(struct unit *t, const char *rel);
 #define UNIT_LIST(U)                                                      \
   U(core_err) U(core_cur) U(core_buf) U(core_arena) U(core_hmap)          \
   U(core_field) U(core_utf16) U(core_time) U(core_pool) U(core_event)     \
-  U(evtx_values) U(evtx_samples) U(evtx_damaged) U(evtx_programs)
+  U(evtx_values) U(evtx_samples) U(evtx_damaged) U(evtx_programs)         \
+  U(endpoint_winev) U(endpoint_powershell) U(endpoint_rules)              \
+  U(endpoint_proctree) U(endpoint_behaviour) U(endpoint_logons)
 
 #define U(n) void unit_##n(struct unit *t);
 UNIT_LIST(U)
