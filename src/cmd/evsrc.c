@@ -147,7 +147,8 @@ static void walk(struct job *j, const char *dir, unsigned depth)
   }
   closedir(dp);
   /* a stable order, so that file ids do not depend on the filesystem */
-  qsort(names, n, sizeof(*names), cmp_names);
+  if(n > 1)
+    qsort(names, n, sizeof(*names), cmp_names);
   for(i = 0; i < n; i++) {
     struct stat sb;
     if(!j->rc && !lstat(names[i], &sb)) {

@@ -376,7 +376,8 @@ rift_err rift_endpoint_finish(struct rift_endpoint *ep,
   }
   for(i = 0; i < n; i++)
     v[i] = i;
-  qsort_r(v, n, sizeof(*v), cmp_hits, ep);
+  if(n > 1)
+    qsort_r(v, n, sizeof(*v), cmp_hits, ep);
   /* group: same rule, host and key, each hit within group_ns of the
    * previous one */
   for(i = 0; i < n;) {
@@ -411,7 +412,8 @@ rift_err rift_endpoint_finish(struct rift_endpoint *ep,
       rift_proctree_mark(&ep->pt, h->procs[k], h->meta->id, h->meta->title,
                          first_tech(h), h->meta->level);
   }
-  qsort(fv, nf, sizeof(*fv), cmp_fnd);
+  if(nf > 1)
+    qsort(fv, nf, sizeof(*fv), cmp_fnd);
   rc = RIFT_OK;
   for(i = 0; i < nf && !rc; i++)
     rc = emit(ep, sink, v, fv[i].first, fv[i].last);

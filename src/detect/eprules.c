@@ -880,7 +880,8 @@ rift_err rift_eprules_load(struct rift_eprules **r, const char *dir,
       names[nn++] = strdup(de->d_name);
   }
   closedir(dp);
-  qsort(names, nn, sizeof(*names), cmp_names);
+  if(nn > 1)
+    qsort(names, nn, sizeof(*names), cmp_names);
   for(i = 0; i < nn; i++) {
     struct rift_buf b;
     FILE *f;

@@ -61,7 +61,8 @@ static rift_err build(struct rift_endpoint *ep)
       in->n++;
     }
   }
-  qsort(in->v, in->n, sizeof(*in->v), cmp_idx);
+  if(in->n > 1)
+    qsort(in->v, in->n, sizeof(*in->v), cmp_idx);
   ep->ind = in;
   return RIFT_OK;
 }

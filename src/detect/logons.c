@@ -660,8 +660,10 @@ rift_err rift_logons_finish(struct rift_logons *lg)
     return RIFT_NOMEM;
   for(i = 0; i < lg->nrows; i++)
     lg->order[i] = i;
-  qsort_r(lg->order, lg->nrows, sizeof(uint32_t), cmp_rows, lg);
-  qsort(lg->att, lg->natt, sizeof(*lg->att), cmp_att);
+  if(lg->nrows > 1)
+    qsort_r(lg->order, lg->nrows, sizeof(uint32_t), cmp_rows, lg);
+  if(lg->natt > 1)
+    qsort(lg->att, lg->natt, sizeof(*lg->att), cmp_att);
   return RIFT_OK;
 }
 
@@ -755,7 +757,8 @@ static uint32_t *sorted(const struct rift_logons *lg, int by,
     if(want(&lg->att[i]))
       v[m++] = i;
   }
-  qsort_r(v, m, sizeof(*v), cmp_grp, &g);
+  if(m > 1)
+    qsort_r(v, m, sizeof(*v), cmp_grp, &g);
   *n = m;
   return v;
 }

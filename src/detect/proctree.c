@@ -643,7 +643,8 @@ static rift_err build_bypid(struct rift_proctree *pt)
        pt->procs[i].pid != UINT64_MAX && pt->procs[i].start != RIFT_TIME_NONE)
       v[n++] = i;
   }
-  qsort_r(v, n, sizeof(*v), cmp_bypid, pt);
+  if(n > 1)
+    qsort_r(v, n, sizeof(*v), cmp_bypid, pt);
   /* groups of one host and pid */
   for(i = 0; i < n;) {
     uint32_t end = i + 1;
@@ -997,7 +998,8 @@ static rift_err order(struct rift_proctree *pt)
   }
   for(i = 0; i < pt->nacts; i++)
     pt->order_act[i] = i;
-  qsort_r(pt->order_act, pt->nacts, sizeof(uint32_t), cmp_act, pt);
+  if(pt->nacts > 1)
+    qsort_r(pt->order_act, pt->nacts, sizeof(uint32_t), cmp_act, pt);
   for(i = 0; i < pt->nacts; i++) {
     const struct rift_pact *a = &pt->acts[pt->order_act[i]];
     struct rift_proc *p;
@@ -1014,7 +1016,8 @@ static rift_err order(struct rift_proctree *pt)
     if(!pt->procs[i].merged)
       v[m++] = i;
   }
-  qsort_r(v, m, sizeof(*v), cmp_start, pt);
+  if(m > 1)
+    qsort_r(v, m, sizeof(*v), cmp_start, pt);
   for(i = 0; i < m; i++) {
     uint32_t c = v[i], p = pt->procs[c].parent;
     if(!p)
@@ -1043,7 +1046,8 @@ static rift_err order(struct rift_proctree *pt)
     rk[pt->nroots].k = k;
     pt->nroots++;
   }
-  qsort(rk, pt->nroots, sizeof(*rk), cmp_root);
+  if(pt->nroots > 1)
+    qsort(rk, pt->nroots, sizeof(*rk), cmp_root);
   free(pt->roots);
   pt->roots = v; /* reuse: nroots <= m */
   for(i = 0; i < pt->nroots; i++)

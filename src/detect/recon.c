@@ -415,7 +415,8 @@ static void many_children(struct rift_endpoint *ep, uint32_t k)
        pt->procs[c].start != RIFT_TIME_NONE && n < p->nchildren)
       v[n++] = c;
   }
-  qsort_r(v, n, sizeof(*v), cmp_start, (void *)pt);
+  if(n > 1)
+    qsort_r(v, n, sizeof(*v), cmp_start, (void *)pt);
   for(i = 0; i < n; i++) {
     while(pt->procs[v[i]].start - pt->procs[v[j]].start > r->many_children_ns)
       j++;
@@ -523,7 +524,8 @@ static void bursts(struct rift_endpoint *ep, struct disc_seen *v, uint32_t n)
   const struct rift_eprules *r = ep->rules;
   const struct rift_proctree *pt = &ep->pt;
   uint32_t lo, hi;
-  qsort(v, n, sizeof(*v), cmp_disc);
+  if(n > 1)
+    qsort(v, n, sizeof(*v), cmp_disc);
   for(lo = 0; lo < n; lo = hi) {
     uint32_t i, j, best = 0, blo = 0, bhi = 0;
     hi = lo + 1;
