@@ -46,6 +46,7 @@ struct slot {
   struct msgs msgs;
   struct rift_evtx_stats st;
   rift_err rc;
+  size_t fail_chunk;
   size_t nrec;
 };
 
@@ -112,13 +113,19 @@ static void work(void *ctx, size_t i, void *slotp)
   struct slot *s = slotp;
   struct rift_diag d;
   struct rec_arg ra = { s, j };
+  size_t k;
+  s->rc = RIFT_OK;
   rift_buf_reset(&s->out);
   rift_buf_reset(&s->msgs.text);
   memset(&s->st, 0, sizeof(s->st));
   s->nrec = 0;
   rift_diag_init(&d, j->path, collect, &s->msgs);
-  s->rc = rift_evtx_chunk(&j->evtx, s->ctx, i, j->flags | RIFT_EVTX_LAZY,
-                          on_record, &ra, &d, &s->st);
+  for(k = i * RIFT_EVTX_CHUNKS_PER_JOB;
+      k < (i + 1) * RIFT_EVTX_CHUNKS_PER_JOB && k < j->evtx.nslots && !s->rc; k++) {
+    s->rc = rift_evtx_chunk(&j->evtx, s->ctx, k, j->flags | RIFT_EVTX_LAZY,
+                            on_record, &ra, &d, &s->st);
+    s->fail_chunk = k;
+  }
 }
 
 static void emit(void *ctx, size_t i, void *slotp)
@@ -126,8 +133,8 @@ static void emit(void *ctx, size_t i, void *slotp)
   struct job *j = ctx;
   struct slot *s = slotp;
   if(s->rc) {
-    rift_buf_addf(&s->msgs.text, "rift: %s: chunk %zu: %s\n", j->path, i,
-                  rift_strerror(s->rc));
+    rift_buf_addf(&s->msgs.text, "rift: %s: chunk %zu: %s\n", j->path,
+                  s->fail_chunk, rift_strerror(s->rc));
     j->st.bad_chunks++;
   }
   if(!j->quiet && s->msgs.text.len) {
@@ -145,9 +152,11 @@ static void emit(void *ctx, size_t i, void *slotp)
   j->st.carved += s->st.carved;
   j->st.bad_chunks += s->st.bad_chunks;
   j->st.empty_chunks += s->st.empty_chunks;
-  rift_source_forget(j->evtx.src, RIFT_EVTX_HEADER_SIZE + i * (uint64_t)RIFT_EVTX_CHUNK_SIZE,
-                     RIFT_EVTX_CHUNK_SIZE);
-  rift_progress_update(&j->prog, i + 1);
+  rift_source_forget(j->evtx.src,
+                     RIFT_EVTX_HEADER_SIZE +
+                       i * (uint64_t)RIFT_EVTX_CHUNKS_PER_JOB * RIFT_EVTX_CHUNK_SIZE,
+                     (uint64_t)RIFT_EVTX_CHUNKS_PER_JOB * RIFT_EVTX_CHUNK_SIZE);
+  rift_progress_update(&j->prog, (i + 1) * RIFT_EVTX_CHUNKS_PER_JOB);
 }
 
 /* Any registered format: normalised events as flat JSON lines. */
@@ -313,7 +322,7 @@ int cmd_dump(int argc, char **argv)
     if(d.errors)
       status = RIFT_EXIT_INPUT_ERRORS;
     rift_progress_init(&j.prog, "dump", j.evtx.nslots);
-    if(rift_pool_map_ordered(pool, j.evtx.nslots, window, work, emit, &j,
+    if(rift_pool_map_ordered(pool, RIFT_EVTX_JOBS(j.evtx.nslots), window, work, emit, &j,
                              slotp))
       die("%s: out of memory", argv[i]);
     rift_progress_done(&j.prog);

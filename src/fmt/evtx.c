@@ -766,12 +766,16 @@ static void pwork(void *ctx, size_t i, void *slotp)
   struct pslot *s = slotp;
   struct rift_diag d;
   struct prec pr = { s, j->o };
+  size_t k;
   rift_batch_clear(&s->batch);
   s->nmsgs = s->dropped = 0;
   memset(&s->st, 0, sizeof(s->st));
   rift_diag_init(&d, j->o->path, pcollect, s);
-  s->rc = rift_evtx_chunk(&j->evtx, s->ctx, i, j->o->flags, prec_cb, &pr, &d,
-                          &s->st);
+  s->rc = RIFT_OK;
+  for(k = i * RIFT_EVTX_CHUNKS_PER_JOB;
+      k < (i + 1) * RIFT_EVTX_CHUNKS_PER_JOB && k < j->evtx.nslots && !s->rc; k++)
+    s->rc = rift_evtx_chunk(&j->evtx, s->ctx, k, j->o->flags, prec_cb, &pr, &d,
+                            &s->st);
   if(!s->rc && s->batch.n && j->sink->prepare)
     s->rc = j->sink->prepare(j->sink->ctx, &s->batch);
 }
@@ -786,7 +790,9 @@ static void pemit(void *ctx, size_t i, void *slotp)
                      s->msgs[k].offset, "%s", s->msgs[k].text);
   if(s->dropped)
     rift_diag_report(j->d, RIFT_DIAG_WARN, RIFT_LIMIT, UINT64_MAX,
-                     "chunk %zu: %zu more problems not shown", i, s->dropped);
+                     "chunks %zu-%zu: %zu more problems not shown",
+                     i * RIFT_EVTX_CHUNKS_PER_JOB,
+                     (i + 1) * RIFT_EVTX_CHUNKS_PER_JOB - 1, s->dropped);
   j->st->records += s->st.records + s->st.carved;
   j->st->errors += s->st.bad_records + s->st.bad_chunks;
   j->st->recovered += s->st.carved;
@@ -795,8 +801,9 @@ static void pemit(void *ctx, size_t i, void *slotp)
   if(!j->rc && s->batch.n)
     j->rc = j->sink->batch(j->sink->ctx, &s->batch);
   rift_source_forget(j->evtx.src,
-                     RIFT_EVTX_HEADER_SIZE + i * (uint64_t)RIFT_EVTX_CHUNK_SIZE,
-                     RIFT_EVTX_CHUNK_SIZE);
+                     RIFT_EVTX_HEADER_SIZE +
+                       i * (uint64_t)RIFT_EVTX_CHUNKS_PER_JOB * RIFT_EVTX_CHUNK_SIZE,
+                     (uint64_t)RIFT_EVTX_CHUNKS_PER_JOB * RIFT_EVTX_CHUNK_SIZE);
 }
 
 rift_err rift_evtx_parse(const struct rift_source *src,
@@ -840,7 +847,7 @@ rift_err rift_evtx_parse(const struct rift_source *src,
     rift_batch_init(&slots[k].batch);
     slotp[k] = &slots[k];
   }
-  rc = rift_pool_map_ordered(pool, j.evtx.nslots, window, pwork, pemit, &j,
+  rc = rift_pool_map_ordered(pool, RIFT_EVTX_JOBS(j.evtx.nslots), window, pwork, pemit, &j,
                              slotp);
   if(!rc)
     rc = j.rc;

@@ -91,6 +91,12 @@ struct rift_evtx_stats {
 typedef rift_err (*rift_evtx_record_fn)(void *arg,
                                         const struct rift_evtx_record *r);
 
+/* Chunks handed to a worker at a time: fewer hand-offs between threads,
+ * still small output per job. */
+#define RIFT_EVTX_CHUNKS_PER_JOB 4
+#define RIFT_EVTX_JOBS(nslots) \
+  (((nslots) + RIFT_EVTX_CHUNKS_PER_JOB - 1) / RIFT_EVTX_CHUNKS_PER_JOB)
+
 #define RIFT_EVTX_CARVE 0x1
 #define RIFT_EVTX_LAZY 0x2   /* build trees only when asked: renders can
                                 replay recorded programs instead */

@@ -51,6 +51,8 @@ void unit_core_cur(struct unit *t)
   CHECK_INT(t, c.err, RIFT_TRUNCATED);
 }
 
+static void json_random(struct unit *t);
+
 void unit_core_buf(struct unit *t)
 {
   struct rift_buf b;
@@ -102,6 +104,46 @@ void unit_core_buf(struct unit *t)
     CHECK(t, b.buf == rift_buf_slop && b.len == 0);
   }
   rift_buf_release(&b);
+  json_random(t);
+}
+
+/* rift_buf_add_json (SSE2 scan) against a byte-at-a-time reference. */
+static void json_random(struct unit *t)
+{
+  static const char pool[] = "ab\"\\\n\x01\x1f \x7f\x80\xc3\xa9z";
+  uint32_t seed = 777;
+  int iter, bad = 0;
+  struct rift_buf got, want;
+  rift_buf_init(&got, 1 << 16);
+  rift_buf_init(&want, 1 << 16);
+  for(iter = 0; iter < 3000 && !bad; iter++) {
+    char in[100];
+    size_t n, i;
+    seed = seed * 1103515245 + 12345;
+    n = (seed >> 16) % 100;
+    for(i = 0; i < n; i++) {
+      seed = seed * 1103515245 + 12345;
+      in[i] = (seed >> 16) % 3 ? (char)('a' + (seed >> 20) % 26)
+                               : pool[(seed >> 20) % (sizeof(pool) - 1)];
+    }
+    rift_buf_reset(&got);
+    rift_buf_reset(&want);
+    rift_buf_add_json(&got, in, n);
+    for(i = 0; i < n; i++) {
+      unsigned char c = (unsigned char)in[i];
+      if(c == '"') rift_buf_adds(&want, "\\\"");
+      else if(c == '\\') rift_buf_adds(&want, "\\\\");
+      else if(c == '\n') rift_buf_adds(&want, "\\n");
+      else if(c == '\r') rift_buf_adds(&want, "\\r");
+      else if(c == '\t') rift_buf_adds(&want, "\\t");
+      else if(c < 0x20) rift_buf_addf(&want, "\\u%04x", c);
+      else rift_buf_addch(&want, (char)c);
+    }
+    bad = got.len != want.len || memcmp(got.buf, want.buf, got.len);
+  }
+  CHECK_INT(t, bad, 0);
+  rift_buf_release(&got);
+  rift_buf_release(&want);
 }
 
 void unit_core_arena(struct unit *t)
