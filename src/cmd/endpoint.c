@@ -10,7 +10,7 @@
 #include "detect/endpoint.h"
 
 static const char usage_str[] =
-  "usage: rift endpoint [options] EVIDENCE...\n"
+  "usage: rift endpoint [options] EVIDENCE... | CASE\n"
   "\n"
   "Run the endpoint analytics over the Windows event logs of every\n"
   "EVIDENCE file or folder and print their findings in time order:\n"
@@ -21,10 +21,13 @@ static const char usage_str[] =
   "password spraying, explicit credentials, pass-the-hash, and the\n"
   "indicators of rules/endpoint.  Each finding names its ATT&CK\n"
   "techniques and the events (file, offset, record id) behind it.\n"
+  "Given a CASE (a folder made by rift triage), the findings are also\n"
+  "saved in the case (once: a second run does not add them again).\n"
   "\n"
   "  -j, --jsonl        one JSON object per finding\n"
   "  -l, --level L      only findings of level L or above (informational,\n"
   "                     low, medium, high, critical)\n"
+  "      --no-save      do not save the findings in the CASE\n"
   "      --rules DIR    endpoint rules (default: built-in copy of\n"
   "                     rules/endpoint, or $RIFT_RULES/endpoint)\n"
   "  -t, --threads N    parser threads (default: one per CPU)\n"
@@ -42,11 +45,15 @@ int cmd_endpoint(int argc, char **argv)
     { "jsonl", no_argument, NULL, 'j' },
     { "level", required_argument, NULL, 'l' },
     { "rules", required_argument, NULL, 'R' },
+    { "no-save", no_argument, NULL, 'N' },
     { "threads", required_argument, NULL, 't' },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
+  struct evsave *save = NULL;
+  struct rift_finding_sink shown;
+  int nosave = 0;
   struct evsrc src;
   struct rift_endpoint ep;
   struct rift_eprules *rules = NULL;
@@ -68,6 +75,7 @@ int cmd_endpoint(int argc, char **argv)
         usage_die(usage_str, "unknown level '%s'", optarg);
       break;
     case 'R': rdir = optarg; break;
+    case 'N': nosave = 1; break;
     case 't': src.threads = (unsigned)parse_count("--threads", optarg, 256);
       break;
     case 'q': src.quiet = 1; break;
@@ -85,12 +93,16 @@ int cmd_endpoint(int argc, char **argv)
     die("%s", rift_strerror(rc));
   findout_init(&out, &src, jsonl);
   out.min_level = level;
-  findout_sink(&out, &sink);
+  findout_sink(&out, &shown);
+  sink = shown;
+  if(!nosave)
+    save = evsave_start(&src, "endpoint", &shown, &sink);
   rc = rift_endpoint_finish(&ep, &sink);
   if(rc)
     die("%s", rift_strerror(rc));
   endpoint_report_limits(&ep);
   findout_release(&out);
+  evsave_finish(&save);
   status = src.input_errors ? RIFT_EXIT_INPUT_ERRORS : RIFT_EXIT_OK;
   rift_endpoint_release(&ep);
   rift_eprules_free(&rules);

@@ -14,6 +14,13 @@
 #include "fmt/format.h"
 #include "source/source.h"
 
+#if defined(__has_include)
+#if __has_include("store/store.h")
+#define EVSRC_HAVE_STORE 1
+#include "store/store.h"
+#endif
+#endif
+
 struct job {
   struct evsrc *s;
   evsrc_fn fn;
@@ -162,11 +169,128 @@ static void walk(struct job *j, const char *dir, unsigned depth)
   free(names);
 }
 
+int evsrc_have_store(void)
+{
+#ifdef EVSRC_HAVE_STORE
+  return 1;
+#else
+  return 0;
+#endif
+}
+
+int evsrc_is_case(const char *path, char *db, size_t cap)
+{
+  struct stat sb;
+  char head[16];
+  FILE *f;
+  int n;
+  if(stat(path, &sb))
+    return 0;
+  if(S_ISDIR(sb.st_mode)) {
+    n = snprintf(db, cap, "%s/case.db", path);
+    if(n < 0 || (size_t)n >= cap || stat(db, &sb) || !S_ISREG(sb.st_mode))
+      return 0;
+  } else {
+    n = snprintf(db, cap, "%s", path);
+    if(n < 0 || (size_t)n >= cap)
+      return 0;
+  }
+  /* an SQLite database starts with this magic */
+  f = fopen(db, "rb");
+  if(!f)
+    return 0;
+  n = (int)fread(head, 1, sizeof(head), f);
+  fclose(f);
+  return n == 16 && !memcmp(head, "SQLite format 3", 16);
+}
+
+#ifdef EVSRC_HAVE_STORE
+static rift_err note_input(void *ctx, const struct rift_input *in)
+{
+  struct evsrc *s = ctx;
+  uint32_t i;
+  char **np;
+  if(in->id == 0 || in->id > EVSRC_MAX_FILES)
+    return RIFT_OK;
+  if(in->id > s->npaths) {
+    np = realloc(s->paths, (size_t)in->id * sizeof(*np));
+    if(!np)
+      return RIFT_NOMEM;
+    s->paths = np;
+    for(i = s->npaths; i < in->id; i++)
+      s->paths[i] = NULL;
+    s->npaths = in->id;
+  }
+  free(s->paths[in->id - 1]);
+  s->paths[in->id - 1] = strdup(in->path ? in->path : "?");
+  return s->paths[in->id - 1] ? RIFT_OK : RIFT_NOMEM;
+}
+
+/* Every event of a case, in batches, as the store gives them back. */
+static rift_err read_case(struct evsrc *s, const char *db, evsrc_fn fn,
+                          void *ctx)
+{
+  struct rift_store *st = NULL;
+  struct rift_store_iter *it = NULL;
+  struct rift_store_filter f;
+  struct rift_batch b;
+  struct rift_diag d;
+  rift_err rc;
+  diag_stderr(&d, db);
+  rc = rift_store_open(&st, db, RIFT_STORE_READ, &d);
+  if(rc)
+    die("%s: cannot open the case: %s", db, rift_strerror(rc));
+  rc = rift_store_inputs(st, note_input, s);
+  if(rc)
+    die("%s: cannot read the inputs: %s", db, rift_strerror(rc));
+  rift_store_filter_init(&f);
+  f.unordered = 1; /* the analytics order what they need themselves */
+  rc = rift_store_iter_open(st, &f, &it);
+  if(rc)
+    die("%s: cannot read the events: %s", db, rift_strerror(rc));
+  rift_batch_init(&b);
+  for(;;) {
+    rc = rift_store_iter_next(it, &b, 4096);
+    if(rc) {
+      fprintf(stderr, "rift: %s: %s\n", db, rift_strerror(rc));
+      s->input_errors = 1;
+      break;
+    }
+    if(!b.n)
+      break;
+    s->events += b.n;
+    rc = fn(ctx, &b);
+    if(rc)
+      break;
+  }
+  rift_batch_release(&b);
+  rift_store_iter_free(&it);
+  rift_store_free(&st);
+  return rc;
+}
+#endif
+
 rift_err evsrc_read(struct evsrc *s, char **inputs, int n, evsrc_fn fn,
                     void *ctx)
 {
   struct job j;
+  char db[4096];
   int i;
+  for(i = 0; i < n; i++) {
+    if(!evsrc_is_case(inputs[i], db, sizeof(db)))
+      continue;
+    if(n > 1)
+      die("%s: a case is read alone, not with other evidence", inputs[i]);
+#ifdef EVSRC_HAVE_STORE
+    s->case_db = strdup(db);
+    if(!s->case_db)
+      die("out of memory");
+    return read_case(s, db, fn, ctx);
+#else
+    die("%s: this rift is built without the case store: give it the "
+        "evidence files instead", inputs[i]);
+#endif
+  }
   memset(&j, 0, sizeof(j));
   j.s = s;
   j.fn = fn;
@@ -191,7 +315,7 @@ rift_err evsrc_read(struct evsrc *s, char **inputs, int n, evsrc_fn fn,
 
 const char *evsrc_path(const struct evsrc *s, uint32_t file_id)
 {
-  if(file_id >= 1 && file_id <= s->npaths)
+  if(file_id >= 1 && file_id <= s->npaths && s->paths[file_id - 1])
     return s->paths[file_id - 1];
   return "?";
 }
@@ -202,7 +326,9 @@ void evsrc_release(struct evsrc *s)
   for(i = 0; i < s->npaths; i++)
     free(s->paths[i]);
   free(s->paths);
+  free(s->case_db);
   s->paths = NULL;
+  s->case_db = NULL;
   s->npaths = 0;
 }
 
@@ -225,4 +351,113 @@ void endpoint_report_limits(const struct rift_endpoint *ep)
   if(ep->st.dropped_hits || ep->st.dropped_bytes)
     fprintf(stderr, "rift: warning: %llu detections dropped at the cap\n",
             (unsigned long long)(ep->st.dropped_hits + ep->st.dropped_bytes));
+}
+
+/* ---- saving findings into a case ----------------------------------------- */
+
+struct evsave {
+#ifdef EVSRC_HAVE_STORE
+  struct rift_store *st;
+  struct rift_store_writer *w;
+  struct rift_finding_sink store, next;
+  uint64_t n;
+  char *db;
+#else
+  int unused;
+#endif
+};
+
+#ifdef EVSRC_HAVE_STORE
+static rift_err tee(void *ctx, const struct rift_finding *f)
+{
+  struct evsave *sv = ctx;
+  rift_err rc = sv->store.emit(sv->store.ctx, f);
+  if(rc)
+    return rc;
+  sv->n++;
+  return sv->next.emit ? sv->next.emit(sv->next.ctx, f) : RIFT_OK;
+}
+
+struct seen {
+  const char *source;
+  int found;
+};
+
+static rift_err look(void *ctx, const struct rift_store_finding *f)
+{
+  struct seen *s = ctx;
+  if(f->f.source && !strcmp(f->f.source, s->source)) {
+    s->found = 1;
+    return RIFT_LIMIT; /* stop the walk */
+  }
+  return RIFT_OK;
+}
+#endif
+
+struct evsave *evsave_start(const struct evsrc *s, const char *source,
+                            struct rift_finding_sink *next,
+                            struct rift_finding_sink *out)
+{
+#ifdef EVSRC_HAVE_STORE
+  struct evsave *sv;
+  struct rift_diag d;
+  struct seen seen = { source, 0 };
+  rift_err rc;
+  if(!s->case_db)
+    return NULL;
+  sv = calloc(1, sizeof(*sv));
+  if(!sv)
+    die("out of memory");
+  sv->db = strdup(s->case_db);
+  diag_stderr(&d, s->case_db);
+  rc = rift_store_open(&sv->st, s->case_db, RIFT_STORE_APPEND, &d);
+  if(rc)
+    die("%s: cannot open the case for writing: %s", s->case_db,
+        rift_strerror(rc));
+  rc = rift_store_findings(sv->st, look, &seen);
+  if(rc && rc != RIFT_LIMIT)
+    die("%s: cannot read the findings: %s", s->case_db, rift_strerror(rc));
+  if(seen.found) {
+    fprintf(stderr, "rift: %s: the case already holds %s findings; not "
+            "saving them again\n", s->case_db, source);
+    rift_store_free(&sv->st);
+    free(sv->db);
+    free(sv);
+    return NULL;
+  }
+  rc = rift_store_writer_start(sv->st, 0, &sv->w);
+  if(rc)
+    die("%s: cannot write to the case: %s", s->case_db, rift_strerror(rc));
+  rift_store_finding_sink(sv->w, &sv->store);
+  if(next)
+    sv->next = *next;
+  out->emit = tee;
+  out->ctx = sv;
+  return sv;
+#else
+  (void)s;
+  (void)source;
+  (void)next;
+  (void)out;
+  return NULL;
+#endif
+}
+
+void evsave_finish(struct evsave **svp)
+{
+#ifdef EVSRC_HAVE_STORE
+  struct evsave *sv = *svp;
+  rift_err rc;
+  if(!sv)
+    return;
+  rc = rift_store_writer_finish(&sv->w, NULL);
+  if(rc)
+    die("%s: writing the findings failed: %s", sv->db, rift_strerror(rc));
+  fprintf(stderr, "rift: %s: %llu findings saved in the case\n", sv->db,
+          (unsigned long long)sv->n);
+  rift_store_free(&sv->st);
+  free(sv->db);
+  free(sv);
+#endif
+  *svp = NULL;
 }

@@ -1,11 +1,13 @@
 /*
  * evsrc.h - where the analytics commands (proctree, logons, endpoint) get
  * their events: evidence files and folders, parsed on the fly with the
- * format registry, or (once the case store is built in) a case.
+ * format registry, or a case (a folder holding case.db, or a case.db)
+ * read back from the case store when rift is built with src/store/.
  *
- * Each input file gets a file id (1, 2, ... in the order read) that the
- * events and the findings' supporting references carry; evsrc_path()
- * maps it back to the path for output.
+ * Evidence files get file ids 1, 2, ... in the order read; a case's
+ * events keep the ids of the case's manifest.  Either way evsrc_path()
+ * maps an id back to the input's path for output.  A case is read alone
+ * (not mixed with evidence files).
  */
 #ifndef RIFT_EVSRC_H
 #define RIFT_EVSRC_H
@@ -16,6 +18,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/event.h"
+#include "core/finding.h"
 
 #define EVSRC_MAX_FILES 100000 /* inputs in one run (folders included) */
 #define EVSRC_MAX_DEPTH 32     /* folder nesting walked */
@@ -28,7 +31,13 @@ struct evsrc {
   uint32_t npaths;
   uint64_t events;
   int input_errors;   /* some input was damaged or unreadable */
+  char *case_db;      /* the case.db read, NULL for evidence */
 };
+
+/* Is path a case (a folder with case.db, or an SQLite file)?  Fills db. */
+int evsrc_is_case(const char *path, char *db, size_t cap);
+/* Does this rift read cases (built with the case store)? */
+int evsrc_have_store(void);
 
 typedef rift_err (*evsrc_fn)(void *ctx, struct rift_batch *b);
 
@@ -47,6 +56,18 @@ struct rift_endpoint;
 /* Warn on stderr about anything the analytics dropped at a cap. */
 void endpoint_report_limits(const struct rift_endpoint *ep);
 
+/* Saving findings into the case that was read (nothing for evidence):
+ * evsave_start() returns a sink that writes each finding into the case
+ * and passes it on to next; NULL when there is no case to write to, or
+ * when the case already holds findings of source `source` (said on
+ * stderr: running the analytics twice does not double them). */
+struct evsave;
+struct evsave *evsave_start(const struct evsrc *s, const char *source,
+                            struct rift_finding_sink *next,
+                            struct rift_finding_sink *out);
+/* Finish writing (prints how many findings were saved). */
+void evsave_finish(struct evsave **sv);
+
 /* Findings as the analytics commands print them: a finding sink writing
  * one JSON object per line (jsonl) or one line of text per finding, to
  * stdout, buffered; min_level drops findings below it. */
@@ -59,8 +80,6 @@ struct findout {
   uint64_t n;
   int failed;
 };
-
-#include "core/finding.h"
 
 void findout_init(struct findout *o, const struct evsrc *src, int jsonl);
 void findout_sink(struct findout *o, struct rift_finding_sink *sink);

@@ -12,7 +12,7 @@
 #include "detect/endpoint.h"
 
 static const char usage_str[] =
-  "usage: rift logons [options] EVIDENCE...\n"
+  "usage: rift logons [options] EVIDENCE... | CASE\n"
   "\n"
   "Logons in the Windows event logs of every EVIDENCE file or folder, by\n"
   "host, account, source address and logon type: successes, failures,\n"

@@ -16,7 +16,7 @@
 #include "detect/winev.h"
 
 static const char usage_str[] =
-  "usage: rift proctree [options] EVIDENCE...\n"
+  "usage: rift proctree [options] EVIDENCE... | CASE\n"
   "\n"
   "Show process trees built from Sysmon (1, 5) and Security (4688, 4689)\n"
   "events of every EVIDENCE file or folder, across files and hosts, with\n"
