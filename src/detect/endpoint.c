@@ -390,7 +390,7 @@ rift_err rift_endpoint_finish(struct rift_endpoint *ep,
         const struct ep_hit *p = &ep->hits[v[j - 1]];
         if(b->meta != a->meta || b->nrefs || cmp_str(b->host, a->host) ||
            cmp_str(b->group_key, a->group_key) || b->ts == RIFT_TIME_NONE ||
-           p->ts == RIFT_TIME_NONE || b->ts - p->ts > g)
+           p->ts == RIFT_TIME_NONE || wev_gap(b->ts, p->ts) > g)
           break;
         j++;
       }

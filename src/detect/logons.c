@@ -821,7 +821,7 @@ static uint32_t densest(const struct rift_logons *lg, const uint32_t *v,
   for(i = lo; i < hi; i++) {
     while(lg->att[v[i]].ts != RIFT_TIME_NONE &&
           lg->att[v[j]].ts != RIFT_TIME_NONE &&
-          lg->att[v[i]].ts - lg->att[v[j]].ts > window)
+          wev_gap(lg->att[v[i]].ts, lg->att[v[j]].ts) > window)
       j++;
     if(i - j + 1 > best) {
       best = i - j + 1;
@@ -937,7 +937,7 @@ static uint32_t spray_window(const struct rift_logons *lg, const uint32_t *v,
       cur++;
     while(lg->att[v[i]].ts != RIFT_TIME_NONE &&
           lg->att[v[j]].ts != RIFT_TIME_NONE &&
-          lg->att[v[i]].ts - lg->att[v[j]].ts > window) {
+          wev_gap(lg->att[v[i]].ts, lg->att[v[j]].ts) > window) {
       lowkey(lg->att[v[j]].user, key, &len);
       hv = rift_hmap_get(&cnt, key, len);
       if(hv && hv->u && !--hv->u)
@@ -1213,7 +1213,7 @@ static rift_err ticket_burst(struct rift_logons *lg, struct rift_endpoint *ep)
         break;
       if(!hv->u++)
         cur++;
-      while(lg->att[v[i]].ts - lg->att[v[j]].ts > r->tgs_ns) {
+      while(wev_gap(lg->att[v[i]].ts, lg->att[v[j]].ts) > r->tgs_ns) {
         const char *sj = lg->att[v[j]].target_server;
         hv = rift_hmap_get(&seen, sj, strlen(sj));
         if(hv && hv->u && !--hv->u)

@@ -613,7 +613,7 @@ static int same_name(const struct rift_proc *a, const struct rift_proc *b)
 
 static int64_t absdiff(int64_t a, int64_t b)
 {
-  return a > b ? a - b : b - a;
+  return a > b ? wev_gap(a, b) : wev_gap(b, a);
 }
 
 static void fold(struct rift_proc *keep, const struct rift_proc *drop)
@@ -928,8 +928,10 @@ static int64_t when(const struct rift_proctree *pt, uint32_t k)
   const struct rift_proc *p = &pt->procs[k];
   if(p->start != RIFT_TIME_NONE)
     return p->start;
-  if(p->first_child)
-    return when(pt, p->first_child) - 1;
+  if(p->first_child) {
+    int64_t c = when(pt, p->first_child);
+    return c == RIFT_TIME_NONE || c == INT64_MIN + 1 ? c : c - 1;
+  }
   if(p->nact)
     return rift_proctree_act(pt, k, 0)->ts;
   return RIFT_TIME_NONE;

@@ -418,7 +418,8 @@ static void many_children(struct rift_endpoint *ep, uint32_t k)
   if(n > 1)
     qsort_r(v, n, sizeof(*v), cmp_start, (void *)pt);
   for(i = 0; i < n; i++) {
-    while(pt->procs[v[i]].start - pt->procs[v[j]].start > r->many_children_ns)
+    while(wev_gap(pt->procs[v[i]].start, pt->procs[v[j]].start) >
+          r->many_children_ns)
       j++;
     if(i - j + 1 > best) {
       best = i - j + 1;
@@ -536,7 +537,7 @@ static void bursts(struct rift_endpoint *ep, struct disc_seen *v, uint32_t n)
     j = lo;
     for(i = lo; i < hi; i++) {
       uint32_t d;
-      while(v[i].ts - v[j].ts > r->burst_ns)
+      while(wev_gap(v[i].ts, v[j].ts) > r->burst_ns)
         j++;
       if(i - j + 1 < r->burst_distinct || i - j + 1 <= best)
         continue;
@@ -580,7 +581,7 @@ static void bursts(struct rift_endpoint *ep, struct disc_seen *v, uint32_t n)
       h->group_key = v[lo].key;
       h->message = ep_strf(ep, "%u kinds of discovery within %llds by %s: "
                            "%s", best,
-                           (long long)((v[bhi - 1].ts - v[blo].ts) /
+                           (long long)(wev_gap(v[bhi - 1].ts, v[blo].ts) /
                                        1000000000LL),
                            v[lo].key, b.err ? "" : b.buf);
       rift_buf_release(&b);

@@ -120,6 +120,17 @@ int wev_parse_u64(const char *s, size_t n, uint64_t *out);
  * it has no separator). */
 const char *wev_basename(const char *path, size_t *len);
 
+/* later - earlier for times from input (any int64 values): 0 when later
+ * is not after earlier, INT64_MAX when the difference does not fit. */
+static inline int64_t wev_gap(int64_t later, int64_t earlier)
+{
+  uint64_t d;
+  if(later <= earlier)
+    return 0;
+  d = (uint64_t)later - (uint64_t)earlier;
+  return d > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)d;
+}
+
 /* ASCII case-insensitive helpers (Windows names are case-insensitive). */
 int wev_ieq(const char *a, size_t an, const char *b);
 int wev_icontains(const char *hay, size_t n, const char *needle);

@@ -303,6 +303,29 @@ void unit_endpoint_proctree(struct unit *t)
   CHECK_INT(t, pt.st.cycles, 1);
   rift_proctree_release(&pt);
 
+  /* times from hostile input: differences of any two int64 are safe */
+  {
+    static const struct ev x[] = {
+      { SEQ, 4688, INT64_MAX - 5, { "NewProcessId", "0x9", "NewProcessName",
+                                    "a.exe", "ProcessId", "0x8", NULL } },
+      { SEQ, 4688, INT64_MIN + 5, { "NewProcessId", "0x9", "NewProcessName",
+                                    "a.exe", "ProcessId", "0x8", NULL } },
+      { SYS, 1, INT64_MIN + 7, { "ProcessGuid", "{X}", "ProcessId", "9",
+                                 "Image", "a.exe", NULL } },
+    };
+    struct rift_batch xb;
+    rift_batch_init(&xb);
+    fill(&xb, x, 3);
+    rift_proctree_init(&pt, NULL);
+    CHECK_INT(t, rift_proctree_add_batch(&pt, &xb), RIFT_OK);
+    CHECK_INT(t, rift_proctree_finish(&pt), RIFT_OK);
+    CHECK_INT(t, wev_gap(INT64_MAX, INT64_MIN), INT64_MAX);
+    CHECK_INT(t, wev_gap(INT64_MIN, INT64_MAX), 0);
+    CHECK_INT(t, wev_gap(5, 3), 2);
+    rift_proctree_release(&pt);
+    rift_batch_release(&xb);
+  }
+
   /* caps: with room for 3 processes the rest is counted, not stored */
   {
     struct rift_proctree_limits lim = { 3, 1, 1, 1, 1 << 20 };
