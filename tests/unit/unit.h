@@ -74,7 +74,7 @@ const char *unit_path(struct unit *t, const char *rel);
   U(evtx_values) U(evtx_samples) U(evtx_damaged) U(evtx_programs)         \
   U(store_roundtrip) U(walk_paths) U(map_winlog) U(out_writers)          \
   U(sigma_values) U(sigma_modifiers) U(sigma_expand) U(sigma_conditions)  \
-  U(sigma_invalid) U(sigma_correlation) U(sigma_filters)
+  U(sigma_invalid) U(sigma_correlation) U(sigma_filters) U(sigma_ac)
 
 #define U(n) void unit_##n(struct unit *t);
 UNIT_LIST(U)
