@@ -14,6 +14,12 @@ case $NAME in
   evtx) find "$DATA/evtx" "$DATA/sigma/regression_data" -name '*.evtx' -size -200k | head -200 |
           while read -r f; do cp -n "$f" "$CORPUS/$(sha1sum "$f" | cut -c1-16)" || true; done || true
         EXTRA=(-max_len=200000 -dict=fuzz/evtx.dict) ;;
+  endpoint) find "$DATA/evtx/DeepBlueCLI" "$DATA/evtx/EVTX-to-MITRE-Attack" "$DATA/evtx/omerbenamram_evtx" \
+              -name '*.evtx' -size -300k | head -300 |
+          while read -r f; do cp -n "$f" "$CORPUS/$(sha1sum "$f" | cut -c1-16)" || true; done || true
+        EXTRA=(-max_len=300000 -dict=fuzz/evtx.dict) ;;
+  eprules) for f in rules/endpoint/*.yaml; do cp -n "$f" "$CORPUS/$(basename "$f")"; done
+        EXTRA=(-max_len=65536) ;;
   *) EXTRA=() ;;
 esac
 [ -d fuzz/regress/$NAME ] && for f in fuzz/regress/$NAME/*; do [ -e "$f" ] || continue

@@ -32,6 +32,10 @@ struct cmd {
   C(dump, "print the records of any artifact rift reads (JSONL/JSON/XML)") \
   C(hunt, "run Sigma rules over evidence and report the detections")      \
   C(rules, "check Sigma rules: which rift runs, and why not the others") \
+  C(net, "network view: TLS fingerprints, flows, DNS, HTTP, rare hosts, beacons") \
+  C(endpoint, "endpoint findings: behaviour, indicators, logon attacks")   \
+  C(logons, "logons by user, source and type; password attack findings") \
+  C(proctree, "process trees from event logs, with activity and findings") \
   C(selftest, "run the built-in unit tests")
 
 #define C(n, s) int cmd_##n(int argc, char **argv);

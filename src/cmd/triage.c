@@ -250,18 +250,32 @@ static void *hash_main(void *arg)
   return NULL;
 }
 
-/* Could an input of this size be a duplicate? */
+/* Could an input of this size be a duplicate?  (Remembers the size.) */
 static int size_seen(struct triage *t, uint64_t size)
 {
   char key[24];
   size_t n = rift_fmt_u64(key, size);
   union rift_hval *v;
   int isnew;
-  if(rift_store_size_known(t->s, size))
-    return 1;
   if(rift_hmap_put(&t->sizes, key, n, &v, &isnew))
     return 1;
   return !isnew;
+}
+
+/* The sizes and hashes of the inputs already in the case (--append), so
+ * that duplicates are found without reading the case during the load. */
+static rift_err known_input(void *ctx, const struct rift_input *in)
+{
+  struct triage *t = ctx;
+  union rift_hval *v;
+  int isnew;
+  if(!in->sha256 || strlen(in->sha256) != 64 ||
+     (strcmp(in->status, "ok") && strcmp(in->status, "errors")))
+    return RIFT_OK;
+  size_seen(t, in->size);
+  if(!rift_hmap_put(&t->seen, in->sha256, 64, &v, &isnew) && isnew)
+    v->u = in->id;
+  return RIFT_OK;
 }
 
 static rift_err on_archive(struct triage *t, const struct rift_walk_item *it)
@@ -380,8 +394,7 @@ static rift_err on_file(struct triage *t, const struct rift_walk_item *it)
     if(rift_sha256_source(&src, sha))
       die("%s: cannot compute SHA-256 (OpenSSL)", it->path);
     in.sha256 = sha;
-    dup = rift_store_find_sha256(t->s, sha);
-    if(!dup && !rift_hmap_put(&t->seen, sha, 64, &seen, &isnew)) {
+    if(!rift_hmap_put(&t->seen, sha, 64, &seen, &isnew)) {
       if(isnew)
         seen->u = in.id;
       else
@@ -880,6 +893,10 @@ int cmd_triage(int argc, char **argv)
   rift_store_info_set(t.s, "rift_version", "0.1.0");
   if(t.rules)
     rift_store_info_set(t.s, "rules", t.rules);
+  rift_hmap_init(&t.seen, 1u << 24);
+  rift_hmap_init(&t.sizes, 1u << 24);
+  if(rift_store_inputs(t.s, known_input, &t))
+    die("%s: cannot read the case: %s", t.casedir, rift_store_errmsg(t.s));
   rc = rift_store_writer_start(t.s, RIFT_STORE_BULK, &t.w);
   if(rc)
     die("%s: cannot write the case: %s", t.casedir,
@@ -899,8 +916,6 @@ int cmd_triage(int argc, char **argv)
   t.sink.ctx = &t;
   if(rift_pool_init(&t.pool, t.threads))
     die("cannot start threads");
-  rift_hmap_init(&t.seen, 1u << 24);
-  rift_hmap_init(&t.sizes, 1u << 24);
   snprintf(tmpl, sizeof(tmpl), "%s/.extract-XXXXXX", t.casedir);
   tmpdir = mkdtemp(tmpl);
   if(!tmpdir)

@@ -43,6 +43,10 @@ struct rift_parse_opts {
   unsigned threads;      /* parser threads (0 = one per CPU) */
   unsigned flags;        /* format-specific (e.g. RIFT_EVTX_CARVE) */
   const char *host_hint; /* host name when the artifact has none */
+  /* progress (may be NULL): called on the parsing thread now and then with
+   * the bytes of the input read so far and its size */
+  void (*progress)(void *ctx, uint64_t done, uint64_t total);
+  void *progress_ctx;
 };
 
 /* Counts a parse reports (the case manifest stores them). */

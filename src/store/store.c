@@ -127,7 +127,8 @@ static rift_err create_schema(sqlite3 *db, char *err, size_t errlen)
     " event_id INTEGER, file_id INTEGER, offset INTEGER,"
     " record_id INTEGER, ts INTEGER);"
     "CREATE VIRTUAL TABLE events_fts USING fts5(message,"
-    " process_command_line, content='events', content_rowid='id');"
+    " process_command_line, content='events', content_rowid='id',"
+    " columnsize=0);"
     "CREATE INDEX input_errors_input ON input_errors(input_id);"
     "CREATE INDEX finding_events_finding ON finding_events(finding_id);"
     "CREATE VIEW events_v AS SELECT"
@@ -373,20 +374,6 @@ uint32_t rift_store_find_sha256(struct rift_store *s, const char *sha256)
     id = (uint32_t)sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
   return id;
-}
-
-int rift_store_size_known(struct rift_store *s, uint64_t size)
-{
-  sqlite3_stmt *st;
-  int found = 1;
-  if(sqlite3_prepare_v2(s->db, "SELECT 1 FROM inputs WHERE size = ? AND"
-                               " sha256 IS NOT NULL LIMIT 1",
-                        -1, &st, NULL) != SQLITE_OK)
-    return 1;
-  sqlite3_bind_int64(st, 1, (int64_t)size);
-  found = sqlite3_step(st) == SQLITE_ROW;
-  sqlite3_finalize(st);
-  return found;
 }
 
 static const char *coltext(sqlite3_stmt *st, int i)

@@ -26,6 +26,31 @@
  *
  * Errors: functions return rift_err; RIFT_DB carries an SQLite message
  * that rift_store_errmsg() returns until the next call.
+ *
+ * A detector over a finished case (`rift hunt CASE`) looks like this:
+ *
+ *   struct rift_store *s;
+ *   struct rift_store_writer *w;
+ *   struct rift_finding_sink fs;
+ *   struct rift_store_filter f;
+ *   struct rift_store_iter *it;
+ *   struct rift_batch b;
+ *   rift_store_open(&s, "CASE/case.db", RIFT_STORE_APPEND, &diag);
+ *   rift_store_writer_start(s, 0, &w);       // findings go through it
+ *   rift_store_finding_sink(w, &fs);
+ *   rift_store_filter_init(&f);              // or a time range, a host
+ *   rift_store_iter_open(s, &f, &it);
+ *   rift_batch_init(&b);
+ *   while(!rift_store_iter_next(it, &b, 4096) && b.n)
+ *     detect(&b, &fs);                        // fs.emit() per hit
+ *   rift_store_iter_free(&it);
+ *   rift_batch_release(&b);
+ *   rift_store_writer_finish(&w, NULL);      // links findings to events
+ *   rift_store_free(&s);
+ *
+ * Events come back exactly as the triage stored them (ECS-mapped), so a
+ * detector sees the same fields whether it runs during the triage (in
+ * the event sink's prepare()) or later over the case.
  */
 #ifndef RIFT_STORE_H
 #define RIFT_STORE_H
@@ -104,8 +129,6 @@ struct rift_input {
 uint32_t rift_store_next_file_id(struct rift_store *s);
 /* The id of an input already in the case with these bytes, or 0. */
 uint32_t rift_store_find_sha256(struct rift_store *s, const char *sha256);
-/* Is there an input of this size in the case (read or not)? */
-int rift_store_size_known(struct rift_store *s, uint64_t size);
 
 /* Every input of the case in id order.  The struct is valid during fn
  * only.  fn returning non-zero stops the walk and is returned. */
@@ -148,7 +171,9 @@ void rift_store_finding_sink(struct rift_store_writer *w,
 
 struct rift_store_load_stats {
   uint64_t events, findings, inputs; /* rows written by this writer */
-  double load_s, index_s;            /* seconds writing, indexing */
+  double load_s, index_s;            /* seconds loading, then indexing */
+  double write_s, wait_s;            /* of load_s, the writer thread's
+                                        time inserting and waiting */
 };
 
 /* Drain the queue, stop the thread, then build what a bulk load defers:

@@ -42,6 +42,7 @@ struct rift_store_writer {
   char err[512];
   uint64_t events, findings, inputs;
   int64_t t0, t_loaded;
+  int64_t busy_ns, idle_ns; /* writer thread: inserting, waiting for rows */
   int64_t last_id_before; /* events.id before this load */
   /* producers */
   pthread_mutex_t mu;
@@ -635,7 +636,6 @@ static void *writer_main(void *arg)
   if(!w->rc)
     w->rc = store_exec(w->db, "BEGIN", w->err, sizeof(w->err));
   int64_t busy = 0, idle = 0, ta = rift_time_now(), tb;
-  const char *dbg = getenv("RIFT_STORE_DEBUG");
   while((k = rift_queue_pop(&w->q))) {
     tb = rift_time_now();
     idle += tb - ta;
@@ -651,9 +651,8 @@ static void *writer_main(void *arg)
     ta = rift_time_now();
     busy += ta - tb;
   }
-  if(dbg && *dbg)
-    fprintf(stderr, "rift: store writer: busy %.3f s, waiting %.3f s\n",
-            (double)busy / 1e9, (double)idle / 1e9);
+  w->busy_ns = busy;
+  w->idle_ns = idle;
   if(!w->rc)
     w->rc = store_exec(w->db, "COMMIT", w->err, sizeof(w->err));
   else
@@ -745,7 +744,7 @@ rift_err rift_store_writer_finish(struct rift_store_writer **wp,
   /* deferred work of the bulk load, also after a writer error so that
    * what was written stays usable */
   finish_exec(w, "BEGIN");
-  finish_exec(w, "PRAGMA cache_size=-131072; PRAGMA mmap_size=268435456;"
+  finish_exec(w, "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"
                  " PRAGMA threads=2");
   store_create_indexes(w->db, w->err, sizeof(w->err));
   finish_exec(w,
@@ -764,6 +763,8 @@ rift_err rift_store_writer_finish(struct rift_store_writer **wp,
     st->findings = w->findings;
     st->inputs = w->inputs;
     st->load_s = (double)(w->t_loaded - w->t0) / 1e9;
+    st->write_s = (double)w->busy_ns / 1e9;
+    st->wait_s = (double)w->idle_ns / 1e9;
     st->index_s = (double)(t1 - w->t_loaded) / 1e9;
   }
   rc = w->rc ? w->rc : w->prod_rc;

@@ -179,8 +179,63 @@ void unit_map_winlog(struct unit *t)
   rift_batch_release(&b);
 }
 
+/* The escaping rift_buf_add_json must do, one byte at a time. */
+static void ref_json(struct rift_buf *b, const char *s, size_t n)
+{
+  size_t i;
+  for(i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if(c == '"')
+      rift_buf_adds(b, "\\\"");
+    else if(c == '\\')
+      rift_buf_adds(b, "\\\\");
+    else if(c == '\n')
+      rift_buf_adds(b, "\\n");
+    else if(c == '\r')
+      rift_buf_adds(b, "\\r");
+    else if(c == '\t')
+      rift_buf_adds(b, "\\t");
+    else if(c < 0x20)
+      rift_buf_addf(b, "\\u%04x", c);
+    else
+      rift_buf_addch(b, (char)c);
+  }
+}
+
 void unit_out_writers(struct unit *t)
 {
+  {
+    /* every special byte at every position of strings up to 40 bytes,
+     * over a background of plain, high (UTF-8) and near-special bytes */
+    static const unsigned char special[] = { '"', '\\', 0, 1, '\n', 0x1f };
+    static const unsigned char ground[] = { 'a', 0xc3, 0x20, 0x21, 0x5b, 0x7f };
+    struct rift_buf got, want;
+    char s[40];
+    size_t len, pos, k, g;
+    int bad = 0;
+    rift_buf_init(&got, 4096);
+    rift_buf_init(&want, 4096);
+    for(g = 0; g < sizeof(ground); g++) {
+      for(len = 0; len <= sizeof(s); len++) {
+        for(pos = 0; pos <= len; pos++) {
+          for(k = 0; k < sizeof(special); k++) {
+            memset(s, ground[g], sizeof(s));
+            if(pos < len)
+              s[pos] = (char)special[k];
+            rift_buf_reset(&got);
+            rift_buf_reset(&want);
+            rift_buf_add_json(&got, s, len);
+            ref_json(&want, s, len);
+            bad += got.len != want.len || memcmp(got.buf, want.buf, got.len);
+          }
+        }
+      }
+    }
+    CHECK_INT(t, bad, 0);
+    rift_buf_release(&got);
+    rift_buf_release(&want);
+  }
+
   struct rift_buf o;
   struct rift_batch b;
   struct rift_event *e;

@@ -119,6 +119,15 @@ static rift_err count_finding(void *ctx, const struct rift_store_finding *f)
   return RIFT_OK;
 }
 
+static rift_err count_finding2(void *ctx, const struct rift_store_finding *f)
+{
+  struct cnt *c = ctx;
+  c->n++;
+  if(f->f.rule_id && !strcmp(f->f.rule_id, "r2") && f->f.nrefs == 1)
+    c->evid = f->ref_event_ids[0];
+  return RIFT_OK;
+}
+
 static size_t read_all(struct rift_store *s, const struct rift_store_filter *f,
                        struct rift_batch *b)
 {
@@ -320,6 +329,35 @@ void unit_store_roundtrip(struct unit *t)
   if(s) {
     CHECK_INT(t, rift_store_next_file_id(s), 2);
     CHECK_INT(t, rift_store_find_sha256(s, "00ff"), 1);
+    /* a detector over the finished case (store.h): read events while a
+     * writer adds a finding, which is linked to its event at finish */
+    CHECK_INT(t, rift_store_writer_start(s, 0, &w), RIFT_OK);
+    rift_store_finding_sink(w, &fs);
+    rift_store_filter_init(&f);
+    f.host = "host-a";
+    CHECK_INT(t, rift_store_iter_open(s, &f, &it), RIFT_OK);
+    CHECK_INT(t, rift_store_iter_next(it, &b, 100), RIFT_OK);
+    CHECK_INT(t, b.n, 2);
+    if(b.n == 2) {
+      ref.file_id = b.ev[0].file_id;
+      ref.offset = b.ev[0].offset;
+      ref.record_id = b.ev[0].record_id;
+      ref.ts = b.ev[0].ts;
+      fi.rule_id = "r2";
+      fi.techniques = NULL;
+      CHECK_INT(t, fs.emit(fs.ctx, &fi), RIFT_OK);
+    }
+    rift_store_iter_free(&it);
+    CHECK_INT(t, rift_store_writer_finish(&w, &ls), RIFT_OK);
+    CHECK_INT(t, ls.findings, 1);
+    rift_store_free(&s);
+  }
+  CHECK_INT(t, rift_store_open(&s, db, RIFT_STORE_READ, NULL), RIFT_OK);
+  if(s) {
+    memset(&c, 0, sizeof(c));
+    CHECK_INT(t, rift_store_findings(s, count_finding2, &c), RIFT_OK);
+    CHECK_INT(t, c.n, 2);
+    CHECK_INT(t, c.evid, 2); /* the 4624 event, inserted second */
     rift_store_free(&s);
   }
   rift_batch_release(&b);
