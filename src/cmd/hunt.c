@@ -807,6 +807,12 @@ int cmd_hunt(int argc, char **argv)
   rift_progress_done(&prog);
   if(sk && rift_sigma_sink_finish(sk))
     die("out of memory while evaluating correlations");
+  if(sk && rift_sigma_run_dropped(rift_sigma_sink_run(sk)))
+    fprintf(stderr, "rift: warning: %llu rule matches beyond the first %u "
+            "were not kept for correlation rules; correlations may miss "
+            "findings\n",
+            (unsigned long long)rift_sigma_run_dropped(rift_sigma_sink_run(sk)),
+            RIFT_SIGMA_MAX_CORR_MATCHES);
   t1 = rift_time_now();
   rift_pool_free(&pool);
   flush_out(&h, 1);

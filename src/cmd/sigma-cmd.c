@@ -97,6 +97,8 @@ struct rift_sigma *sigma_load_with(const struct sigma_opts *o,
   if(o->nrules) {
     for(i = 0; i < o->nrules; i++) {
       rc = rift_sigma_add_path(s, o->rules[i], &d);
+      if(rc == RIFT_IO)
+        die("%s: cannot read the rules", o->rules[i]);
       if(rc == RIFT_NOMEM || rc == RIFT_LIMIT)
         die("%s: %s", o->rules[i], rift_strerror(rc));
     }
@@ -111,6 +113,8 @@ struct rift_sigma *sigma_load_with(const struct sigma_opts *o,
         *colon = 0;
       if(*p) {
         rc = rift_sigma_add_path(s, p, &d);
+        if(rc == RIFT_IO)
+          die("%s (from RIFT_RULES): cannot read the rules", p);
         if(rc == RIFT_NOMEM || rc == RIFT_LIMIT)
           die("%s: %s", p, rift_strerror(rc));
       }

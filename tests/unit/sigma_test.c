@@ -635,3 +635,124 @@ void unit_sigma_filters(struct unit *t)
   CHECK_INT(t, count_id(&c, "r1"), 2);  /* the admin's event is filtered */
   rift_sigma_free(&s);
 }
+
+/* ---- the literal automaton against a naive search ------------------------- */
+
+#include "detect/sigma/sigma-int.h"
+
+struct hitset {
+  uint8_t *seen;      /* [pattern * (tlen + 1) + end] */
+  size_t tlen;
+  int extra;          /* hits reported twice or out of range */
+};
+
+static void on_ac_hit(void *arg, uint32_t pat, size_t end)
+{
+  struct hitset *h = arg;
+  if(end > h->tlen) {
+    h->extra++;
+    return;
+  }
+  if(h->seen[(size_t)pat * (h->tlen + 1) + end]++)
+    h->extra++;
+}
+
+static char **ac_sort_pats;
+static uint32_t *ac_sort_lens;
+
+static int pat_order(const void *a, const void *b)
+{
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  int c;
+  if(ac_sort_lens[x] != ac_sort_lens[y])
+    return ac_sort_lens[x] < ac_sort_lens[y] ? -1 : 1;
+  c = memcmp(ac_sort_pats[x], ac_sort_pats[y], ac_sort_lens[x]);
+  if(c)
+    return c;
+  return x < y ? -1 : x > y;
+}
+
+static uint32_t rnd(uint32_t *s)
+{
+  *s = *s * 1103515245u + 12345u;
+  return *s >> 16;
+}
+
+/* Patterns over a small alphabet (so they overlap and share prefixes),
+ * lengths from minlen; texts mix cases.  Small sets build a full DFA,
+ * large ones the trie; minimum lengths 1, 2 and 4 exercise each root skip. */
+void unit_sigma_ac(struct unit *t)
+{
+  static const struct { uint32_t npat, minlen, maxlen; } cfg[] = {
+    { 8, 1, 4 }, { 40, 2, 6 }, { 40, 4, 9 }, { 3000, 4, 12 }, { 6000, 2, 10 },
+  };
+  static const char alpha[] = "abcAB-\\e";
+  size_t c;
+  uint32_t seed = 7;
+  for(c = 0; c < sizeof(cfg) / sizeof(cfg[0]); c++) {
+    uint32_t n = cfg[c].npat, i, k;
+    char **pats = calloc(n, sizeof(*pats));
+    uint32_t *lens = calloc(n, sizeof(*lens));
+    uint8_t *dupof = calloc(n, 1);   /* an earlier pattern is the same */
+    struct sg_ac *ac;
+    int bad = 0, round;
+    for(i = 0; i < n; i++) {
+      uint32_t l = cfg[c].minlen + rnd(&seed) % (cfg[c].maxlen - cfg[c].minlen + 1);
+      int dup;
+      pats[i] = calloc(l + 1, 1);
+      for(k = 0; k < l; k++)
+        pats[i][k] = (char)sg_lower[(uint8_t)alpha[rnd(&seed) % 8]];
+      lens[i] = l;
+      (void)dup;
+    }
+    {
+      /* duplicates: sort (length, bytes, index); all but the first of a
+       * run are duplicates */
+      uint32_t *ord = malloc(n * sizeof(*ord));
+      for(i = 0; i < n; i++)
+        ord[i] = i;
+      ac_sort_pats = pats;
+      ac_sort_lens = lens;
+      qsort(ord, n, sizeof(*ord), pat_order);
+      for(i = 1; i < n; i++) {
+        if(lens[ord[i]] == lens[ord[i - 1]] &&
+           !memcmp(pats[ord[i]], pats[ord[i - 1]], lens[ord[i]]))
+          dupof[ord[i]] = 1;
+      }
+      free(ord);
+    }
+    ac = sg_ac_build((const char *const *)pats, lens, n);
+    CHECK(t, ac != NULL);
+    for(round = 0; ac && round < 20; round++) {
+      char text[300];
+      size_t tl = rnd(&seed) % sizeof(text), p;
+      struct hitset h;
+      for(p = 0; p < tl; p++)
+        text[p] = alpha[rnd(&seed) % 8];
+      h.tlen = tl;
+      h.extra = 0;
+      h.seen = calloc((size_t)n * (tl + 1), 1);
+      sg_ac_scan(ac, text, tl, on_ac_hit, &h);
+      for(i = 0; i < n; i++) {
+        for(p = lens[i]; p <= tl; p++) {
+          int want = 1;
+          for(k = 0; k < lens[i] && want; k++)
+            want = sg_lower[(uint8_t)text[p - lens[i] + k]] == (uint8_t)pats[i][k];
+          if(dupof[i])    /* duplicate patterns: only the first reports */
+            want = 0;
+          if(want != (h.seen[(size_t)i * (tl + 1) + p] != 0))
+            bad++;
+        }
+      }
+      bad += h.extra;
+      free(h.seen);
+    }
+    CHECK_INT(t, bad, 0);
+    sg_ac_free(ac);
+    for(i = 0; i < n; i++)
+      free(pats[i]);
+    free(pats);
+    free(lens);
+    free(dupof);
+  }
+}

@@ -28,6 +28,11 @@
 #define AC_DFA_MAX (256u * 1024)   /* transitions of a full DFA */
 #define NONE UINT32_MAX
 #define DFA_TERM 0x80000000u
+#define DFA_DEPTH_SHIFT 28   /* bits 28-30: the state's depth, capped at 7 */
+#define DFA_STATE 0x0fffffffu
+/* Four bytes with bit 5 set (ASCII letters folded to lower case; other
+ * bytes folded together too: a filter may let through, never drop). */
+#define QUAD_HASH(q) ((unsigned)(((q) * 2654435761u) >> 16))
 
 struct sg_ac {
   uint32_t nstates;
@@ -44,13 +49,16 @@ struct sg_ac {
   uint8_t *ebyte;      /* edges: byte and target, sorted by byte per state */
   uint32_t *etgt;
   uint32_t *fail;
-  /* both: at the root, a position whose two bytes start no pattern is
-   * skipped without entering the automaton (all patterns >= 2 bytes) */
+  /* both: at the root, a position whose first bytes start no pattern is
+   * skipped without entering the automaton: skip 4 = four bytes (hashed
+   * into a bitmap; all patterns >= 4 bytes), 2 = two bytes (all >= 2) */
   int skip;
   uint8_t bigram[65536 / 8];
+  uint8_t quad[65536 / 8];
   uint32_t *pat;       /* pattern ending exactly here, or NONE */
   uint32_t *dict;      /* next state on the failure chain with a pattern */
   uint8_t *term;       /* pat[s] != NONE || dict[s] */
+  uint8_t *depth;      /* trie depth, capped at 255 */
 };
 
 void sg_ac_free(struct sg_ac *ac)
@@ -66,6 +74,7 @@ void sg_ac_free(struct sg_ac *ac)
   free(ac->pat);
   free(ac->dict);
   free(ac->term);
+  free(ac->depth);
   free(ac);
 }
 
@@ -110,7 +119,7 @@ struct sg_ac *sg_ac_build(const char *const *pats, const uint32_t *lens,
     if(total > AC_MAX_STATES)
       goto fail;
   }
-  ac->skip = 1;
+  ac->skip = 4;
   for(i = 0; i < n; i++) {
     if(lens[i] < 2) {
       ac->skip = 0;
@@ -118,6 +127,17 @@ struct sg_ac *sg_ac_build(const char *const *pats, const uint32_t *lens,
     else {
       unsigned bg = (unsigned)(uint8_t)pats[i][0] << 8 | (uint8_t)pats[i][1];
       ac->bigram[bg >> 3] |= (uint8_t)(1u << (bg & 7));
+      if(lens[i] < 4) {
+        if(ac->skip == 4)
+          ac->skip = 2;
+      }
+      else {
+        uint32_t q;
+        unsigned hq;
+        memcpy(&q, pats[i], 4);
+        hq = QUAD_HASH(q | 0x20202020u);
+        ac->quad[hq >> 3] |= (uint8_t)(1u << (hq & 7));
+      }
     }
   }
   t = calloc(total, sizeof(*t));
@@ -173,6 +193,7 @@ struct sg_ac *sg_ac_build(const char *const *pats, const uint32_t *lens,
     order[i] = queue[i];
     newid[queue[i]] = i;
   }
+  ac->depth = calloc(nt, 1);
   ac->pat = malloc(nt * sizeof(uint32_t));
   ac->dict = calloc(nt, sizeof(uint32_t));
   ac->term = calloc(nt, 1);
@@ -181,7 +202,8 @@ struct sg_ac *sg_ac_build(const char *const *pats, const uint32_t *lens,
   ac->ebyte = malloc(nt);
   ac->etgt = malloc(nt * sizeof(uint32_t));
   ac->fail = calloc(nt, sizeof(uint32_t));
-  if(!ac->pat || !ac->dict || !ac->term || !ac->first || !ac->nkids ||
+  if(!ac->depth || !ac->pat || !ac->dict || !ac->term || !ac->first ||
+     !ac->nkids ||
      !ac->ebyte || !ac->etgt || !ac->fail)
     goto fail;
   {
@@ -251,6 +273,7 @@ struct sg_ac *sg_ac_build(const char *const *pats, const uint32_t *lens,
           f = ac->fail[f];
         }
       }
+      ac->depth[v] = ac->depth[i] == 255 ? 255 : (uint8_t)(ac->depth[i] + 1);
       ac->dict[v] = ac->pat[ac->fail[v]] != NONE ? ac->fail[v]
                                                   : ac->dict[ac->fail[v]];
       ac->term[v] = ac->pat[v] != NONE || ac->dict[v];
@@ -266,7 +289,7 @@ struct sg_ac *sg_ac_build(const char *const *pats, const uint32_t *lens,
     }
     ncls++;
     if((uint64_t)nt * ncls <= AC_DFA_MAX && ncls < 256 &&
-       (uint64_t)nt * ncls < DFA_TERM) {
+       (uint64_t)nt * ncls < (1u << DFA_DEPTH_SHIFT)) {
       ac->ncls = ncls;
       for(i = 'A'; i <= 'Z'; i++)
         ac->cls[i] = ac->cls[i + 32];
@@ -293,7 +316,9 @@ struct sg_ac *sg_ac_build(const char *const *pats, const uint32_t *lens,
       }
       for(i = 0; i < nt * ncls; i++) {
         uint32_t v = ac->delta[i];
-        ac->delta[i] = v * ncls | (ac->term[v] ? DFA_TERM : 0);
+        ac->delta[i] = v * ncls | (ac->term[v] ? DFA_TERM : 0) |
+                       (uint32_t)(ac->depth[v] < 7 ? ac->depth[v] : 7)
+                         << DFA_DEPTH_SHIFT;
       }
       ac->dfa = 1;
     }
@@ -330,6 +355,18 @@ static inline size_t skip_root(const struct sg_ac *ac, const char *s,
                                size_t i, size_t n)
 {
   const uint8_t *bg = ac->bigram;
+  if(ac->skip == 4) {
+    const uint8_t *qd = ac->quad;
+    for(; i + 4 <= n; i++) {
+      uint32_t q;
+      unsigned h;
+      memcpy(&q, s + i, 4);
+      h = QUAD_HASH(q | 0x20202020u);
+      if(qd[h >> 3] & (1u << (h & 7)))
+        return i;
+    }
+    return n;
+  }
   while(i + 1 < n) {
     unsigned k = (unsigned)sg_lower[(uint8_t)s[i]] << 8 |
                  sg_lower[(uint8_t)s[i + 1]];
@@ -345,31 +382,39 @@ void sg_ac_scan(const struct sg_ac *ac, const char *s, size_t n, sg_ac_fn fn,
 {
   const uint8_t *term = ac->term;
   uint32_t st = 0;
-  size_t i;
+  size_t i, last = SIZE_MAX;  /* where the skip filter last let us in */
   if(ac->dfa) {
     const uint32_t *delta = ac->delta;
     const uint8_t *cls = ac->cls;
     uint32_t ncls = ac->ncls;
     for(i = 0; i < n; i++) {
-      if(!st && ac->skip) {
-        i = skip_root(ac, s, i, n);
+      uint32_t e;
+      /* a partial match shorter than the skip filter's bytes can be
+       * dropped: the filter re-checks the positions it started at */
+      if(ac->skip && (st >> DFA_DEPTH_SHIFT & 7) < (uint32_t)ac->skip &&
+         (last == SIZE_MAX || i - (st >> DFA_DEPTH_SHIFT & 7) > last)) {
+        i = skip_root(ac, s, i - (st >> DFA_DEPTH_SHIFT & 7), n);
+        st = 0;
         if(i >= n)
           break;
+        last = i;
       }
-      st = delta[st + cls[(uint8_t)s[i]]];
-      if(st & DFA_TERM) {
-        st &= ~DFA_TERM;
-        report(ac, st / ncls, i + 1, fn, arg);
-      }
+      e = delta[(st & DFA_STATE) + cls[(uint8_t)s[i]]];
+      st = e & ~DFA_TERM;
+      if(e & DFA_TERM)
+        report(ac, (e & DFA_STATE) / ncls, i + 1, fn, arg);
     }
     return;
   }
   for(i = 0; i < n; i++) {
     uint8_t b;
-    if(!st && ac->skip) {
-      i = skip_root(ac, s, i, n);
+    if(ac->skip && ac->depth[st] < ac->skip &&
+       (last == SIZE_MAX || i - ac->depth[st] > last)) {
+      i = skip_root(ac, s, i - ac->depth[st], n);
+      st = 0;
       if(i >= n)
         break;
+      last = i;
     }
     b = sg_lower[(uint8_t)s[i]];
     for(;;) {

@@ -1302,7 +1302,19 @@ static int build_key(struct rift_sigma *s, struct sg_key *k,
   for(i = 0; i < ng; i++) {
     uint32_t slot = (groups[i].field * 2654435761u) & (k->ftcap - 1);
     if(!groups[i].field) {
+      uint32_t q;
       k->anyscan = &k->scans[i];
+      /* can a keyword literal occur in the text of a number or boolean? */
+      for(q = 0; q < groups[i].n && !k->any_numbers; q++) {
+        const struct sg_test *t = &s->tests[groups[i].tests[q]];
+        size_t c;
+        int num = 1;
+        for(c = 0; c < t->len && num; c++)
+          num = strchr("0123456789.-+e", t->lit[c]) != NULL;
+        if(num || (t->len <= 5 && (strstr("true", t->lit) ||
+                                   strstr("false", t->lit))))
+          k->any_numbers = 1;
+      }
       continue;
     }
     while(k->ftab[slot])

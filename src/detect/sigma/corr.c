@@ -262,6 +262,11 @@ void rift_sigma_run_free(struct rift_sigma_run **rp)
   *rp = NULL;
 }
 
+uint64_t rift_sigma_run_dropped(const struct rift_sigma_run *run)
+{
+  return run->dropped;
+}
+
 uint64_t rift_sigma_run_count(const struct rift_sigma_run *run, size_t rule)
 {
   return rule < run->s->nrules ? run->counts[rule] : 0;

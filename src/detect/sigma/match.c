@@ -47,6 +47,13 @@ struct rift_sigma_scratch {
   struct rift_field virt[MAX_VIRT];
   uint32_t nvirt;
   const struct sg_key *key;
+  /* the last event's (channel, event id) and key: events of a chunk
+   * mostly share them */
+  char last_ch[200];
+  size_t last_chlen;
+  uint32_t last_id;
+  const struct sg_key *last_key;
+  int last_valid;
 };
 
 rift_err rift_sigma_scratch_new(const struct rift_sigma *s,
@@ -576,22 +583,20 @@ static int eval(struct rift_sigma_scratch *c, uint32_t node)
 
 /* ---- the event ----------------------------------------------------------------- */
 
+static const struct sg_key *key_lookup(const struct rift_sigma *s,
+                                       const struct rift_event *ev,
+                                       const struct rift_value *ch,
+                                       uint32_t id);
+
 static const struct sg_key *key_of(const struct rift_sigma *s,
+                                   struct rift_sigma_scratch *c,
                                    const struct rift_event *ev)
 {
-  char kb[300];
-  size_t n = 0, i;
+  const struct rift_value *ch, *eid;
   uint32_t id = NONE;
-  const struct rift_value *ch = NULL, *eid;
-  union rift_hval *v;
-  int k;
-  static const char *const any = "4294967295";
-  if(ev->kind != RIFT_KIND_EVTX) {
-    const char *kn = rift_kind_name(ev->kind);
-    k = snprintf(kb, sizeof(kb), "@%s%c%s", kn, 0, any);
-    v = k > 0 ? rift_hmap_get(&s->keyidx, kb, (size_t)k) : NULL;
-    return v ? &s->keys[v->u] : NULL;
-  }
+  const struct sg_key *k;
+  if(ev->kind != RIFT_KIND_EVTX)
+    return key_lookup(s, ev, NULL, NONE);
   ch = rift_event_get(ev, s->f_channel);
   eid = rift_event_get(ev, s->f_event_id);
   if(eid) {
@@ -603,6 +608,37 @@ static const struct sg_key *key_of(const struct rift_sigma *s,
       if(end != eid->s && !*end && u < NONE)
         id = (uint32_t)u;
     }
+  }
+  if(ch && ch->type == RIFT_V_STR && ch->len < sizeof(c->last_ch) &&
+     c->last_valid && id == c->last_id && ch->len == c->last_chlen &&
+     !memcmp(ch->s, c->last_ch, ch->len))
+    return c->last_key;
+  k = key_lookup(s, ev, ch, id);
+  if(ch && ch->type == RIFT_V_STR && ch->len < sizeof(c->last_ch)) {
+    memcpy(c->last_ch, ch->s, ch->len);
+    c->last_chlen = ch->len;
+    c->last_id = id;
+    c->last_key = k;
+    c->last_valid = 1;
+  }
+  return k;
+}
+
+static const struct sg_key *key_lookup(const struct rift_sigma *s,
+                                       const struct rift_event *ev,
+                                       const struct rift_value *ch,
+                                       uint32_t id)
+{
+  char kb[300];
+  size_t n = 0, i;
+  union rift_hval *v;
+  int k;
+  static const char *const any = "4294967295";
+  if(ev->kind != RIFT_KIND_EVTX) {
+    const char *kn = rift_kind_name(ev->kind);
+    k = snprintf(kb, sizeof(kb), "@%s%c%s", kn, 0, any);
+    v = k > 0 ? rift_hmap_get(&s->keyidx, kb, (size_t)k) : NULL;
+    return v ? &s->keys[v->u] : NULL;
   }
   if(ch && ch->type == RIFT_V_STR && ch->len < 200) {
     for(i = 0; i < ch->len; i++)
@@ -649,7 +685,7 @@ size_t rift_sigma_match(const struct rift_sigma *s,
   uint32_t q;
   if(!s->compiled || !s->nkeys)
     return 0;
-  k = key_of(s, ev);
+  k = key_of(s, c, ev);
   if(!k || !k->nentries)
     return 0;
   if(++c->stamp == 0) {
@@ -689,14 +725,15 @@ size_t rift_sigma_match(const struct rift_sigma *s,
       char tmp[32];
       size_t n;
       const char *t;
-      if(!sc && !k->anyscan)
+      int kw = k->anyscan && (fl->v.type == RIFT_V_STR || k->any_numbers);
+      if(!sc && !kw)
         continue;
       t = text(&fl->v, tmp, &n);
       if(!t)
         continue;
       if(sc)
         scan_value(c, sc, t, n);
-      if(k->anyscan)
+      if(kw)
         scan_value(c, k->anyscan, t, n);   /* keywords */
     }
   }

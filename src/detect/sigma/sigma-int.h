@@ -279,6 +279,8 @@ struct sg_key {
   struct sg_scan *scans;
   uint32_t nscans;
   const struct sg_scan *anyscan;  /* keyword literals (field 0), or NULL */
+  int any_numbers;         /* some keyword literal can occur in a number's
+                              text: numeric values are scanned too */
   uint32_t *ftab;          /* field id -> scan index + 1 (open addressing) */
   uint32_t *ftab_key;
   uint32_t ftcap;

@@ -163,6 +163,10 @@ rift_err rift_sigma_run_event(struct rift_sigma_run *run,
  * by time), emit their findings. */
 rift_err rift_sigma_run_finish(struct rift_sigma_run *run);
 
+/* Matches not kept for correlations because RIFT_SIGMA_MAX_CORR_MATCHES
+ * were already kept (correlations may then miss findings). */
+uint64_t rift_sigma_run_dropped(const struct rift_sigma_run *run);
+
 /* Findings emitted per rule so far (index as rift_sigma_rule()). */
 uint64_t rift_sigma_run_count(const struct rift_sigma_run *run, size_t rule);
 
