@@ -220,6 +220,14 @@ static const struct mf defender[] = {
   END
 };
 
+static const struct mf session[] = {
+  { "AccountName", "user.name", C_STR, NULL },
+  { "AccountDomain", "user.domain", C_STR, NULL },
+  { "ClientAddress", "source.ip", C_IP, NULL },
+  { "ClientName", "source.domain", C_STR, NULL },
+  END
+};
+
 static const struct mf service_install[] = {
   { "ServiceName", "service.name", C_STR, NULL },
   { "ImagePath", "process.command_line", C_STR, NULL },
@@ -328,6 +336,40 @@ static const struct mrule rules[] = {
       { "Workstation", "source.domain", C_STR, NULL },
       { "Status", "", C_OUTCOME, NULL },
       END } },
+  { SEC, 4740, "iam", "user,change", "account-locked-out", "success",
+    "account {user.target.name} locked out (caller "
+    "{winlog.event_data.TargetDomainName}) by {user.domain}\\{user.name}",
+    subject, (const struct mf[]){
+      { "TargetUserName", "user.target.name", C_STR, NULL },
+      { "TargetSid", "user.target.id", C_STR, NULL },
+      END } },
+  { SEC, 4771, "authentication", "start", "kerberos-preauth-failed",
+    "failure", "kerberos pre-authentication failed for {user.name} from "
+    "{source.ip} status {winlog.event_data.Status}", NULL,
+    (const struct mf[]){
+      { "TargetUserName", "user.name", C_STR, NULL },
+      { "TargetSid", "user.id", C_STR, NULL },
+      { "ServiceName", "service.name", C_STR, NULL },
+      { "IpAddress", "source.ip", C_IP, NULL },
+      { "IpPort", "source.port", C_PORT, NULL },
+      END } },
+  { SEC, 4778, "session", "start", "session-reconnected", "success",
+    "session of {user.domain}\\{user.name} reconnected from {source.ip} "
+    "({source.domain})", session, NULL },
+  { SEC, 4779, "session", "end", "session-disconnected", "success",
+    "session of {user.domain}\\{user.name} disconnected from {source.ip} "
+    "({source.domain})", session, NULL },
+  { SEC, 5156, "network", "connection,allowed", "network-connection-allowed",
+    "success", "{process.executable} {source.ip}:{source.port} -> "
+    "{destination.ip}:{destination.port} allowed", NULL,
+    (const struct mf[]){
+      { "Application", "process.executable", C_EXE, NULL },
+      { "ProcessID", "process.pid", C_INT, NULL },
+      { "SourceAddress", "source.ip", C_IP, NULL },
+      { "SourcePort", "source.port", C_PORT, NULL },
+      { "DestAddress", "destination.ip", C_IP, NULL },
+      { "DestPort", "destination.port", C_PORT, NULL },
+      END } },
   { EVENTLOG, 1102, "configuration", "deletion", "audit-log-cleared",
     "success", "security audit log cleared by {user.domain}\\{user.name}",
     cleared, NULL },
@@ -345,6 +387,12 @@ static const struct mrule rules[] = {
   { SCM, 7036, "configuration", "change", "service-state-changed", NULL,
     "service {service.name} entered state {service.state}", service_state,
     NULL },
+  { SCM, 7040, "configuration", "change", "service-start-type-changed",
+    "success", "service {service.name} start type changed from "
+    "{winlog.event_data.param2} to {winlog.event_data.param3}", NULL,
+    (const struct mf[]){
+      { "param1", "service.name", C_STR, NULL },
+      END } },
   { EVENTLOG, 104, "configuration", "deletion", "log-cleared", "success",
     "event log {winlog.user_data.Channel} cleared by "
     "{user.domain}\\{user.name}", cleared, NULL },

@@ -34,6 +34,8 @@ case = os.path.join(t.tmp, "case")
 t.triage(case, *[t.path(l) for l in logs], want_exit=0)
 c = t.db(case)
 rows = c.execute("""select channel, event_id, user_domain, user_name,
+  json_extract(fields, '$."winlog.event_data.TargetUserName"') as tu,
+  json_extract(fields, '$."winlog.event_data.TargetDomainName"') as td,
   json_extract(fields, '$."winlog.event_data.LogonType"') as lt,
   coalesce(source_ip, json_extract(fields, '$."source.address"')) as ip
   from events""").fetchall()
@@ -66,14 +68,21 @@ for r in rows:
                and eid in (23, 22, 21, 24, 25, 39, 40)))
     if not sel:
         continue
-    user = r["user_name"] if r["user_name"] is not None else (None if sec else "null")
+    # the artifact reads Security's TargetUserName/TargetDomainName (which
+    # rift maps to user.* for logons; 4778/4779 name the user elsewhere)
+    if sec:
+        if eid in (4624, 4634, 4647) and r["user_name"] != r["tu"]:
+            t.check("Security %d: user.name is TargetUserName" % eid, False, (r["user_name"], r["tu"]))
+        user, dom = r["tu"], r["td"]
+    else:
+        user, dom = (r["user_name"] if r["user_name"] is not None else "null"), r["user_domain"]
     if user is None or user == "" or user.endswith("$"):
         continue
     lt = r["lt"] if sec and r["lt"] is not None else "null"
     if lt == 3:
         continue
     row = {"EventID": eid,
-           "DomainName": r["user_domain"] if r["user_domain"] else "null",
+           "DomainName": dom if dom else "null",
            "UserName": user,
            "LogonType": lt,
            "SourceIP": r["ip"] if r["ip"] else "null",

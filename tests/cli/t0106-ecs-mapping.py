@@ -123,6 +123,12 @@ for r in rows:
         expect(r, f, "user.name", d["SubjectUserName"])
     elif prov == SEC and eid == 4732:
         expect(r, f, "group.name", d["TargetUserName"])
+    elif prov == SEC and eid in (4778, 4779):
+        expect(r, f, "user.name", d["AccountName"])
+        expect(r, f, "source.ip", d["ClientAddress"] if d["ClientAddress"] not in ("LOCAL", "Unknown") else None)
+    elif prov == SEC and eid == 5156:
+        expect(r, f, "destination.port", int(d["DestPort"]) if d["DestPort"] not in ("0", 0) else None)
+        expect(r, f, "process.executable", d["Application"])
     elif prov == SYSMON and eid == 1:
         expect(r, f, "process.executable", d["Image"])
         expect(r, f, "process.name", base(d["Image"]))

@@ -161,7 +161,7 @@ void unit_map_winlog(struct unit *t)
   CHECK(t, e->category == NULL);
   CHECK_STR(t, e->message, "Some-Provider 9: Key=va lue");
   CHECK_STR(t, e->dataset, "windows.powershell");
-  CHECK(t, rift_map_winlog_rules() >= 60);
+  CHECK(t, rift_map_winlog_rules() >= 66);
   {
     /* the invariant of event.h: every string value ends with a NUL */
     size_t i;
