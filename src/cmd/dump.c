@@ -14,6 +14,8 @@
 #include "core/pool.h"
 #include "core/progress.h"
 #include "fmt/evtx.h"
+#include "fmt/format.h"
+#include "out/evjson.h"
 #include "source/source.h"
 
 static const char usage_str[] =
@@ -45,6 +47,7 @@ struct slot {
   struct msgs msgs;
   struct rift_evtx_stats st;
   rift_err rc;
+  size_t fail_chunk;
   size_t nrec;
 };
 
@@ -82,12 +85,15 @@ static rift_err on_record(void *arg, const struct rift_evtx_record *r)
 {
   struct rec_arg *ra = arg;
   struct rift_buf *b = &ra->s->out;
+  size_t start = b->len;
   rift_err rc;
   if(ra->j->fmt == RIFT_EVTX_JSON_PRETTY && ra->s->nrec)
     rift_buf_add(b, ",\n", 2);
   rc = rift_evtx_render(b, r, ra->j->fmt);
-  if(rc)
+  if(rc) {
+    rift_buf_setlen(b, start); /* a damaged record leaves nothing behind */
     return rc;
+  }
   if(r->carved && ra->j->fmt != RIFT_EVTX_XML && b->len &&
      b->buf[b->len - 1] == '}') {
     /* mark carved records inside the object */
@@ -108,13 +114,19 @@ static void work(void *ctx, size_t i, void *slotp)
   struct slot *s = slotp;
   struct rift_diag d;
   struct rec_arg ra = { s, j };
+  size_t k;
+  s->rc = RIFT_OK;
   rift_buf_reset(&s->out);
   rift_buf_reset(&s->msgs.text);
   memset(&s->st, 0, sizeof(s->st));
   s->nrec = 0;
   rift_diag_init(&d, j->path, collect, &s->msgs);
-  s->rc = rift_evtx_chunk(&j->evtx, s->ctx, i, j->flags, on_record, &ra, &d,
-                          &s->st);
+  for(k = i * RIFT_EVTX_CHUNKS_PER_JOB;
+      k < (i + 1) * RIFT_EVTX_CHUNKS_PER_JOB && k < j->evtx.nslots && !s->rc; k++) {
+    s->rc = rift_evtx_chunk(&j->evtx, s->ctx, k, j->flags | RIFT_EVTX_LAZY,
+                            on_record, &ra, &d, &s->st);
+    s->fail_chunk = k;
+  }
 }
 
 static void emit(void *ctx, size_t i, void *slotp)
@@ -122,8 +134,8 @@ static void emit(void *ctx, size_t i, void *slotp)
   struct job *j = ctx;
   struct slot *s = slotp;
   if(s->rc) {
-    rift_buf_addf(&s->msgs.text, "rift: %s: chunk %zu: %s\n", j->path, i,
-                  rift_strerror(s->rc));
+    rift_buf_addf(&s->msgs.text, "rift: %s: chunk %zu: %s\n", j->path,
+                  s->fail_chunk, rift_strerror(s->rc));
     j->st.bad_chunks++;
   }
   if(!j->quiet && s->msgs.text.len) {
@@ -141,9 +153,68 @@ static void emit(void *ctx, size_t i, void *slotp)
   j->st.carved += s->st.carved;
   j->st.bad_chunks += s->st.bad_chunks;
   j->st.empty_chunks += s->st.empty_chunks;
-  rift_source_forget(j->evtx.src, RIFT_EVTX_HEADER_SIZE + i * (uint64_t)RIFT_EVTX_CHUNK_SIZE,
-                     RIFT_EVTX_CHUNK_SIZE);
-  rift_progress_update(&j->prog, i + 1);
+  rift_source_forget(j->evtx.src,
+                     RIFT_EVTX_HEADER_SIZE +
+                       i * (uint64_t)RIFT_EVTX_CHUNKS_PER_JOB * RIFT_EVTX_CHUNK_SIZE,
+                     (uint64_t)RIFT_EVTX_CHUNKS_PER_JOB * RIFT_EVTX_CHUNK_SIZE);
+  rift_progress_update(&j->prog, (i + 1) * RIFT_EVTX_CHUNKS_PER_JOB);
+}
+
+/* Any registered format: normalised events as flat JSON lines. */
+struct evout {
+  struct rift_buf out;
+  int failed;
+};
+
+static rift_err ev_batch(void *ctx, struct rift_batch *b)
+{
+  struct evout *eo = ctx;
+  size_t i;
+  rift_buf_reset(&eo->out);
+  for(i = 0; i < b->n; i++) {
+    rift_event_json(&eo->out, &b->ev[i]);
+    rift_buf_addch(&eo->out, '\n');
+  }
+  if(eo->out.err)
+    return eo->out.err;
+  if(write_all(1, eo->out.buf, eo->out.len)) {
+    eo->failed = 1;
+    return RIFT_IO;
+  }
+  return RIFT_OK;
+}
+
+static int dump_events(const struct rift_source *src, const char *path,
+                       struct rift_pool *pool, struct rift_diag *d, int stats)
+{
+  const struct rift_format *f;
+  struct rift_parse_opts o;
+  struct rift_parse_stats st;
+  struct evout eo;
+  struct rift_event_sink sink = { NULL, ev_batch, &eo };
+  rift_err rc;
+  f = rift_format_sniff(src->data, src->len < 4096 ? src->len : 4096, path,
+                        src->len);
+  if(!f) {
+    rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_UNSUPPORTED, UINT64_MAX,
+                     "unrecognised format");
+    return RIFT_EXIT_INPUT_ERRORS;
+  }
+  memset(&o, 0, sizeof(o));
+  memset(&st, 0, sizeof(st));
+  o.path = path;
+  o.pool = pool;
+  rift_buf_init(&eo.out, RIFT_BUF_MAX_OUTPUT);
+  eo.failed = 0;
+  rc = f->parse(src, &o, &sink, d, &st);
+  rift_buf_release(&eo.out);
+  if(stats)
+    fprintf(stderr, "rift: %s: %llu records, %llu bad records, 0 bad chunks, "
+            "%llu carved\n", path, (unsigned long long)st.records,
+            (unsigned long long)st.errors, (unsigned long long)st.recovered);
+  if(rc && !eo.failed)
+    die("%s: %s", path, rift_strerror(rc));
+  return st.errors || d->errors ? RIFT_EXIT_INPUT_ERRORS : RIFT_EXIT_OK;
 }
 
 int cmd_dump(int argc, char **argv)
@@ -158,6 +229,7 @@ int cmd_dump(int argc, char **argv)
     { NULL, 0, NULL, 0 },
   };
   enum rift_evtx_format fmt = RIFT_EVTX_JSON;
+  int events = 0;
   unsigned threads = 0, flags = 0;
   int quiet = 0, stats = 0, c, i, status = RIFT_EXIT_OK;
   struct rift_pool *pool;
@@ -175,6 +247,8 @@ int cmd_dump(int argc, char **argv)
         fmt = RIFT_EVTX_JSON_PRETTY;
       else if(!strcmp(optarg, "xml"))
         fmt = RIFT_EVTX_XML;
+      else if(!strcmp(optarg, "events"))
+        events = 1;
       else
         usage_die(usage_str, "unknown format '%s'", optarg);
       break;
@@ -232,11 +306,13 @@ int cmd_dump(int argc, char **argv)
       status = RIFT_EXIT_INPUT_ERRORS;
       continue;
     }
-    if(!rift_evtx_sniff(src.data, src.len)) {
-      rift_diag_report(&d, RIFT_DIAG_ERROR, RIFT_UNSUPPORTED, UINT64_MAX,
-                       "unrecognised format (rift dump reads EVTX)");
+    if(events || !rift_evtx_sniff(src.data, src.len)) {
+      int rc = dump_events(&src, argv[i], pool, &d, stats);
       rift_source_close(&src);
-      status = RIFT_EXIT_INPUT_ERRORS;
+      if(rc)
+        status = rc;
+      if(rc == RIFT_EXIT_DIE)
+        break;
       continue;
     }
     if(rift_evtx_open(&j.evtx, &src, &d)) {
@@ -247,7 +323,7 @@ int cmd_dump(int argc, char **argv)
     if(d.errors)
       status = RIFT_EXIT_INPUT_ERRORS;
     rift_progress_init(&j.prog, "dump", j.evtx.nslots);
-    if(rift_pool_map_ordered(pool, j.evtx.nslots, window, work, emit, &j,
+    if(rift_pool_map_ordered(pool, RIFT_EVTX_JOBS(j.evtx.nslots), window, work, emit, &j,
                              slotp))
       die("%s: out of memory", argv[i]);
     rift_progress_done(&j.prog);

@@ -178,11 +178,11 @@ static rift_err finding_out(void *ctx, const struct rift_finding *f)
   rift_buf_adds(b, ",\"event.kind\":\"alert\",\"event.end\":");
   json_time(b, f->ts_end);
   rift_buf_adds(b, ",\"rift.finding.source\":");
-  rift_json_str(b, f->source, strlen(f->source));
+  rift_evjson_str(b, f->source, strlen(f->source));
   rift_buf_adds(b, ",\"rule.id\":");
-  rift_json_str(b, f->rule_id, strlen(f->rule_id));
+  rift_evjson_str(b, f->rule_id, strlen(f->rule_id));
   rift_buf_adds(b, ",\"rule.name\":");
-  rift_json_str(b, f->rule_name, strlen(f->rule_name));
+  rift_evjson_str(b, f->rule_name, strlen(f->rule_name));
   rift_buf_addf(b, ",\"rift.finding.level\":\"%s\"", rift_level_name(f->level));
   if(f->techniques) {
     rift_buf_adds(b, ",\"threat.technique.id\":[");
@@ -192,18 +192,18 @@ static rift_err finding_out(void *ctx, const struct rift_finding *f)
   }
   if(f->host) {
     rift_buf_adds(b, ",\"host.name\":");
-    rift_json_str(b, f->host, strlen(f->host));
+    rift_evjson_str(b, f->host, strlen(f->host));
   }
   if(f->source_ip) {
     rift_buf_adds(b, ",\"source.ip\":");
-    rift_json_str(b, f->source_ip, strlen(f->source_ip));
+    rift_evjson_str(b, f->source_ip, strlen(f->source_ip));
   }
   if(f->destination_ip) {
     rift_buf_adds(b, ",\"destination.ip\":");
-    rift_json_str(b, f->destination_ip, strlen(f->destination_ip));
+    rift_evjson_str(b, f->destination_ip, strlen(f->destination_ip));
   }
   rift_buf_adds(b, ",\"message\":");
-  rift_json_str(b, f->message, strlen(f->message));
+  rift_evjson_str(b, f->message, strlen(f->message));
   if(f->details_json) {
     rift_buf_adds(b, ",\"rift.finding.details\":");
     rift_buf_adds(b, f->details_json);
@@ -214,7 +214,7 @@ static rift_err finding_out(void *ctx, const struct rift_finding *f)
     const char *path = r->file_id < (uint32_t)a->nfiles ? a->files[r->file_id]
                                                         : "";
     rift_buf_addf(b, "%s{\"log.file.path\":", i ? "," : "");
-    rift_json_str(b, path, strlen(path));
+    rift_evjson_str(b, path, strlen(path));
     rift_buf_addf(b, ",\"offset\":%llu,\"record_id\":%llu,\"@timestamp\":",
                   (unsigned long long)r->offset,
                   (unsigned long long)r->record_id);
@@ -277,7 +277,7 @@ static rift_err sum_row(void *ctx, const struct rift_sumrow *r)
   if(a->jsonl) {
     rift_buf_addf(b, "{\"rift.summary.table\":\"%s\",\"key\":",
                   table_names[r->table]);
-    rift_json_str(b, r->key, strlen(r->key));
+    rift_evjson_str(b, r->key, strlen(r->key));
     rift_buf_addf(b, ",\"flows\":%llu,\"packets\":%llu,\"bytes\":%llu",
                   (unsigned long long)r->flows, (unsigned long long)r->pkts,
                   (unsigned long long)r->bytes);
@@ -370,13 +370,13 @@ static rift_err host_row(void *ctx, const struct rift_hostrow *r)
   a->nfindings++;
   if(a->jsonl) {
     rift_buf_adds(b, "{\"rift.indicator\":");
-    rift_json_str(b, r->indicator, strlen(r->indicator));
+    rift_evjson_str(b, r->indicator, strlen(r->indicator));
     rift_buf_adds(b, ",\"host.ip\":");
-    rift_json_str(b, r->host, strlen(r->host));
+    rift_evjson_str(b, r->host, strlen(r->host));
     rift_buf_adds(b, ",\"rift.seen_as\":");
-    rift_json_str(b, r->how, strlen(r->how));
+    rift_evjson_str(b, r->how, strlen(r->how));
     rift_buf_adds(b, ",\"rift.peer\":");
-    rift_json_str(b, r->peer, strlen(r->peer));
+    rift_evjson_str(b, r->peer, strlen(r->peer));
     rift_buf_adds(b, ",\"first_seen\":");
     json_time(b, r->first);
     rift_buf_adds(b, ",\"last_seen\":");

@@ -1,5 +1,8 @@
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "core/buf.h"
 
@@ -176,11 +179,37 @@ rift_err rift_buf_add_hex(struct rift_buf *b, uint64_t v, int width, int upper)
   return RIFT_OK;
 }
 
+/* Index of the first byte of s[i..n) that JSON must escape, or n. */
+static size_t json_scan(const char *s, size_t i, size_t n)
+{
+#ifdef __SSE2__
+  const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
+                lim = _mm_set1_epi8(0x20), sign = _mm_set1_epi8((char)0x80);
+  while(n - i >= 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+    /* unsigned c < 0x20: compare with the sign bit flipped */
+    __m128i ctl = _mm_cmpgt_epi8(_mm_xor_si128(lim, sign), _mm_xor_si128(x, sign));
+    __m128i hit = _mm_or_si128(ctl, _mm_or_si128(_mm_cmpeq_epi8(x, q),
+                                                 _mm_cmpeq_epi8(x, bs)));
+    int m = _mm_movemask_epi8(hit);
+    if(m)
+      return i + (size_t)__builtin_ctz((unsigned)m);
+    i += 16;
+  }
+#endif
+  for(; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if(c < 0x20 || c == '"' || c == '\\')
+      return i;
+  }
+  return n;
+}
+
 rift_err rift_buf_add_json(struct rift_buf *b, const char *s, size_t n)
 {
   static const char hx[] = "0123456789abcdef";
   size_t i, start = 0;
-  for(i = 0; i < n; i++) {
+  for(i = json_scan(s, 0, n); i < n; i = json_scan(s, i + 1, n)) {
     unsigned char c = (unsigned char)s[i];
     if(c >= 0x20 && c != '"' && c != '\\')
       continue;

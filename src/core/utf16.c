@@ -1,4 +1,7 @@
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "core/cur.h"
 #include "core/utf16.h"
@@ -95,7 +98,32 @@ rift_err rift_utf16le_add(struct rift_buf *b, const uint8_t *src, size_t n)
   return RIFT_OK;
 }
 
+#ifdef __SSE2__
+/* Eight code units at p: all ASCII and none needing a JSON escape? */
+static inline int plain8_json(const uint8_t *p, __m128i *v)
+{
+  __m128i x = _mm_loadu_si128((const __m128i *)p);
+  __m128i bad = _mm_or_si128(
+    _mm_cmpeq_epi16(_mm_and_si128(x, _mm_set1_epi16((short)0xffe0)),
+                    _mm_setzero_si128()),              /* < 0x20 */
+    _mm_or_si128(_mm_cmpeq_epi16(x, _mm_set1_epi16('"')),
+                 _mm_cmpeq_epi16(x, _mm_set1_epi16('\\'))));
+  bad = _mm_or_si128(bad, _mm_xor_si128(
+    _mm_cmpeq_epi16(_mm_and_si128(x, _mm_set1_epi16((short)0xff80)),
+                    _mm_setzero_si128()),
+    _mm_set1_epi16(-1)));                              /* >= 0x80 */
+  *v = x;
+  return !_mm_movemask_epi8(bad);
+}
+#endif
+
 rift_err rift_utf16le_add_json(struct rift_buf *b, const uint8_t *src, size_t n)
+{
+  return rift_utf16le_add_json_z(b, src, n, 0);
+}
+
+rift_err rift_utf16le_add_json_z(struct rift_buf *b, const uint8_t *src,
+                                 size_t n, int stop_at_nul)
 {
   static const char hx[] = "0123456789abcdef";
   size_t i = 0, o = 0;
@@ -104,6 +132,17 @@ rift_err rift_utf16le_add_json(struct rift_buf *b, const uint8_t *src, size_t n)
     return b->err;
   while(i < n) {
     uint32_t cp;
+#ifdef __SSE2__
+    if(n - i >= 8) {
+      __m128i v;
+      if(plain8_json(src + 2 * i, &v)) {
+        _mm_storel_epi64((__m128i *)(d + o), _mm_packus_epi16(v, v));
+        o += 8;
+        i += 8;
+        continue;
+      }
+    }
+#endif
     if(n - i >= 4) {
       uint64_t w = load64(src + 2 * i);
       if(!(w & 0xff80ff80ff80ff80ull) &&
@@ -122,6 +161,8 @@ rift_err rift_utf16le_add_json(struct rift_buf *b, const uint8_t *src, size_t n)
       o += rift_utf8_put(d + o, cp);
       continue;
     }
+    if(!cp && stop_at_nul)
+      break;
     d[o++] = '\\';
     switch(cp) {
     case '"': d[o++] = '"'; break;

@@ -23,6 +23,9 @@ size_t rift_utf16le_to_utf8(char *dst, const uint8_t *src, size_t n);
 
 /* Append n code units as UTF-8, escaped for a JSON string body. */
 rift_err rift_utf16le_add_json(struct rift_buf *b, const uint8_t *src, size_t n);
+/* The same, stopping at the first NUL unit if stop_at_nul. */
+rift_err rift_utf16le_add_json_z(struct rift_buf *b, const uint8_t *src,
+                                 size_t n, int stop_at_nul);
 /* Append n code units as UTF-8, escaped for XML text or attributes;
  * control characters XML 1.0 cannot carry become U+FFFD. */
 rift_err rift_utf16le_add_xml(struct rift_buf *b, const uint8_t *src, size_t n);

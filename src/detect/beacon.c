@@ -190,12 +190,12 @@ rift_err rift_net_beacons(struct rift_netmodel *m,
                   bs.ts_skew, bs.ts_madm, bs.ds_skew, bs.ds_madm,
                   bs.ds_smallness, bs.interval, p->n,
                   (unsigned long long)p->bytes);
-    rift_json_str(&det, p->src, strlen(p->src));
+    rift_evjson_str(&det, p->src, strlen(p->src));
     rift_buf_adds(&det, ",\"destination\":");
-    rift_json_str(&det, p->dst, strlen(p->dst));
+    rift_evjson_str(&det, p->dst, strlen(p->dst));
     rift_buf_adds(&det, ",\"name\":");
     if(name)
-      rift_json_str(&det, name, strlen(name));
+      rift_evjson_str(&det, name, strlen(name));
     else
       rift_buf_adds(&det, "null");
     rift_buf_adds(&det, "}");

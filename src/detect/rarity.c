@@ -57,7 +57,7 @@ static void str_list(struct rift_buf *b, const char *const *v, unsigned n)
   for(i = 0; i < n; i++) {
     if(i)
       rift_buf_addch(b, ',');
-    rift_json_str(b, v[i], strlen(v[i]));
+    rift_evjson_str(b, v[i], strlen(v[i]));
   }
   rift_buf_addch(b, ']');
 }
@@ -182,7 +182,7 @@ rift_err rift_net_rare(struct rift_netmodel *m,
       rift_buf_adds(&msg, ", first seen late");
     rift_buf_reset(&det);
     rift_buf_addf(&det, "{\"score\":%.3f,\"destination\":", x->score);
-    rift_json_str(&det, d->ip, strlen(d->ip));
+    rift_evjson_str(&det, d->ip, strlen(d->ip));
     rift_buf_adds(&det, ",\"internal_hosts\":");
     str_list(&det, d->hosts, d->nhosts);
     rift_buf_adds(&det, ",\"names\":");
@@ -261,12 +261,12 @@ rift_err rift_net_rare(struct rift_netmodel *m,
     rift_buf_reset(&det);
     rift_buf_adds(&det, "{\"ja3\":");
     if(fp->ja3)
-      rift_json_str(&det, fp->ja3, strlen(fp->ja3));
+      rift_evjson_str(&det, fp->ja3, strlen(fp->ja3));
     else
       rift_buf_adds(&det, "null");
     rift_buf_adds(&det, ",\"ja4\":");
     if(fp->ja4)
-      rift_json_str(&det, fp->ja4, strlen(fp->ja4));
+      rift_evjson_str(&det, fp->ja4, strlen(fp->ja4));
     else
       rift_buf_adds(&det, "null");
     rift_buf_addf(&det, ",\"rare_destinations\":%u,\"destinations\":", nrare);

@@ -97,6 +97,8 @@ struct bx_name {
   uint32_t off;      /* chunk offset it was read from */
   uint16_t known;    /* enum bx_known */
   uint64_t hash;     /* of the JSON form, for duplicate keys */
+  uint32_t field;    /* cached field id of winlog.event_data.<name>, 0 =
+                        not looked up yet (evtx.c) */
 };
 
 enum bx_kind {
@@ -114,7 +116,11 @@ struct bx_node {
                         at least one optional */
   uint8_t elided;    /* record tree: element whose optional content is
                         absent (XML leaves it out, JSON shows null) */
-  uint16_t index;    /* BX_SUBST: value index; BX_CHARREF: code unit */
+  uint8_t inst;      /* record tree VALUE from a substitution: which
+                        template instance (1 = the record's, 2.. = nested
+                        BinXML values by rank, 255 = deeper); 0 = static */
+  uint16_t index;    /* BX_SUBST and substituted VALUE: value index;
+                        BX_CHARREF: code unit */
   uint32_t next;     /* next sibling */
   uint32_t attr;     /* BX_ELEM: first attribute */
   uint32_t child;    /* BX_ELEM/BX_ATTR/BX_PI: first content node */
@@ -124,6 +130,14 @@ struct bx_node {
   const uint8_t *data; /* BX_VALUE/BX_CDATA: raw value bytes */
   uint32_t len;        /* bytes at data */
 };
+
+struct bx_val {
+  uint8_t type;
+  uint32_t len;
+  uint32_t off;  /* chunk offset of the bytes */
+};
+
+struct bx_prog;
 
 struct bx_template {
   uint32_t def_off;
@@ -153,6 +167,9 @@ struct bx_chunk {
   struct bx_template **tpls;
   uint32_t tpls_cap, ntpls;
   struct rift_buf tmp;         /* scratch for name conversion */
+  struct bx_prog **progs;      /* render programs by shape hash */
+  uint32_t progs_cap, nprogs;
+  struct rec *rec_buf;         /* program recorder scratch */
   uint32_t fail_off;           /* offset of the last failure */
   const char *fail_why;        /* static reason text */
 };
@@ -176,6 +193,39 @@ rift_err bx_value_fmt(struct rift_buf *b, uint8_t type, const uint8_t *p,
 
 rift_err bx_render_json(struct rift_buf *b, const struct bx_doc *d, int pretty);
 rift_err bx_render_xml(struct rift_buf *b, const struct bx_doc *d);
+
+/*
+ * Render programs.  Records of one template whose substitution values have
+ * the same types (and whose nested BinXML values are instances of the same
+ * templates with the same types) render to the same bytes except for the
+ * values.  The first such record is rendered from its tree while recording
+ * the literal bytes between values; later ones replay the program from the
+ * raw values without building a tree.  Shapes with arrays, deeper nesting,
+ * several fragments or keys taken from values are never recorded.
+ */
+enum bx_out { BXO_JSON, BXO_JSON_PRETTY, BXO_XML };
+
+#define BX_FAST_INST 8
+struct bx_fast {
+  const struct bx_val *vals[BX_FAST_INST]; /* [0] unused; 1 = record's */
+  uint32_t nvals[BX_FAST_INST];
+  uint64_t hash;
+  uint32_t siglen;
+  uint8_t sig[512];
+};
+
+/* Compute the shape of the record fragment at [off, off+len); 0 if the
+ * record cannot use a program (then render from the tree). */
+int bx_fast_shape(struct bx_chunk *c, uint32_t off, uint32_t len,
+                  enum bx_out o, struct bx_fast *f);
+/* Replay the program for f's shape; RIFT_NOTFOUND if none yet. */
+rift_err bx_fast_render(struct bx_chunk *c, struct rift_buf *b,
+                        const struct bx_fast *f);
+/* Render the tree and record a program for shape f (f may be NULL: plain
+ * render). */
+rift_err bx_render_record(struct bx_chunk *c, struct rift_buf *b,
+                          const struct bx_doc *d, enum bx_out o,
+                          const struct bx_fast *f);
 
 /* Children helpers for consumers of trees. */
 static inline const struct bx_node *bx_at(const struct bx_doc *d, uint32_t i)

@@ -44,6 +44,8 @@ rift_err bx_chunk_init(struct bx_chunk *c)
 
 void bx_chunk_release(struct bx_chunk *c)
 {
+  free(c->rec_buf);
+  free(c->progs);
   free(c->nodes);
   free(c->names);
   free(c->tpls);
@@ -61,7 +63,9 @@ void bx_chunk_reset(struct bx_chunk *c, const uint8_t *p, size_t len)
     memset(c->names, 0, c->names_cap * sizeof(*c->names));
   if(c->ntpls)
     memset(c->tpls, 0, c->tpls_cap * sizeof(*c->tpls));
-  c->nnames = c->ntpls = 0;
+  if(c->nprogs)
+    memset(c->progs, 0, c->progs_cap * sizeof(*c->progs));
+  c->nnames = c->ntpls = c->nprogs = 0;
   rift_arena_clear(&c->arena);
   rift_arena_clear(&c->rec);
 }
@@ -153,6 +157,7 @@ static struct bx_name *make_name(struct bx_chunk *c, const uint8_t *chars,
   if(c->tmp.err || !nm->s || !nm->json || !nm->xml)
     return NULL;
   nm->off = UINT32_MAX;
+  nm->field = 0;
   nm->known = known_of(nm->s, nm->len);
   nm->hash = rift_hash(nm->json, nm->jlen);
   return nm;
@@ -622,15 +627,11 @@ static rift_err get_template(struct bx_chunk *c, uint32_t def_off,
 
 /* ---- instantiating records -------------------------------------------- */
 
-struct bx_val {
-  uint8_t type;
-  uint32_t len;
-  uint32_t off;  /* chunk offset of the bytes */
-};
-
 struct inst {
   struct bx_chunk *c;
   struct bx_doc *d;
+  uint8_t cur_inst;   /* provenance id of the instance being copied */
+  uint8_t next_inst;  /* id the next template instance takes */
 };
 
 static uint32_t dnode_grow(struct inst *in)
@@ -677,6 +678,7 @@ static inline uint32_t dnode(struct inst *in, const struct bx_node *proto)
   *n = *proto;
   n->next = n->attr = n->child = 0;
   n->elided = 0;
+  n->inst = 0;
   return d->n++;
 }
 
@@ -744,6 +746,7 @@ static rift_err expand_array(struct inst *in, const struct bx_template *t,
       vi = dvalue(in, base, p + off, ilen);
       if(!vi)
         return RIFT_LIMIT;
+      d->nodes[vi].inst = 255; /* array items: never in a program */
       d->nodes[ni].child = vi;
     }
     dlink(d, first, last, ni);
@@ -775,8 +778,14 @@ static rift_err copy_list(struct inst *in, const struct bx_template *t,
       if(v->type == BXT_NULL)
         continue;
       if(v->type == BXT_BINXML) {
-        uint32_t f, l;
+        uint32_t f, l, k, rank = 0;
+        uint8_t saved = in->cur_inst;
+        for(k = 0; k < tn->index; k++)
+          rank += vals[k].type == BXT_BINXML;
+        in->next_inst = saved == 1 && rank < BX_FAST_INST - 2 ? (uint8_t)(2 + rank)
+                                                              : 255;
         rc = fragment(in, v->off, v->len, nest + 1, &f, &l);
+        in->cur_inst = saved;
         if(rc)
           return rc;
         if(f) {
@@ -788,6 +797,8 @@ static rift_err copy_list(struct inst *in, const struct bx_template *t,
       ni = dvalue(in, v->type, in->c->p + v->off, v->len);
       if(!ni)
         return RIFT_LIMIT;
+      d->nodes[ni].inst = in->cur_inst;
+      d->nodes[ni].index = tn->index;
       dlink(d, first, last, ni);
       continue;
     }
@@ -892,6 +903,8 @@ static rift_err template_instance(struct inst *in, struct rift_cur *cur,
   rc = get_template(c, def_off, &t);
   if(rc)
     return rc;
+  in->cur_inst = in->next_inst;
+  in->next_inst = 255;
   return copy_list(in, t, t->root, vals, nvals, nest, first, last);
 }
 
@@ -955,6 +968,8 @@ rift_err bx_parse_record(struct bx_chunk *c, uint32_t off, uint32_t len,
   rift_arena_clear(&c->rec);
   in.c = c;
   in.d = doc;
+  in.cur_inst = 0;
+  in.next_inst = 1;
   doc->nodes = c->nodes;
   doc->cap = c->nodes_cap;
   if(!doc->cap && !dnode_grow(&in))
@@ -1097,9 +1112,9 @@ static rift_err scalar(struct rift_buf *b, uint8_t t, const uint8_t *p,
   case BXT_NULL:
     return RIFT_OK;
   case BXT_STRING:
-    n = rift_utf16le_strnlen(p, len / 2);
     if(f == BXF_JSON)
-      return rift_utf16le_add_json(b, p, n);
+      return rift_utf16le_add_json_z(b, p, len / 2, 1);
+    n = rift_utf16le_strnlen(p, len / 2);
     if(f == BXF_XML)
       return rift_utf16le_add_xml(b, p, n);
     return rift_utf16le_add(b, p, n);
@@ -1265,17 +1280,64 @@ static const char *entity_text(const struct bx_name *nm)
   return NULL;
 }
 
+/* Recording a render program (see binxml-int.h). */
+enum { OP_JSON = 1, OP_JSTR, OP_XML };
+
+struct bx_prog_op {
+  uint32_t lit_off, lit_len; /* literal bytes before the value */
+  uint8_t kind;              /* OP_* */
+  uint8_t inst;
+  uint16_t idx;
+};
+
+#define BX_PROG_MAX_OPS 1024
+#define BX_MAX_PROGS 1024
+
+struct rec {
+  size_t base;   /* b->len where the record starts */
+  size_t last;   /* end of the previous value */
+  uint32_t n;
+  int bad;
+  struct bx_prog_op ops[BX_PROG_MAX_OPS];
+};
+
+/* A value node was just formatted into [start, end) of the output. */
+static void rec_op(struct rec *r, size_t start, size_t end,
+                   const struct bx_node *n, uint8_t kind)
+{
+  struct bx_prog_op *op;
+  if(!r || !n->inst)
+    return;
+  if(n->inst == 255 || n->inst >= BX_FAST_INST || r->n == BX_PROG_MAX_OPS) {
+    r->bad = 1;
+    return;
+  }
+  op = &r->ops[r->n++];
+  op->lit_off = (uint32_t)(r->last - r->base);
+  op->lit_len = (uint32_t)(start - r->last);
+  op->kind = kind;
+  op->inst = n->inst;
+  op->idx = n->index;
+  r->last = end;
+}
+
 /* Append the text of one text node in format f (no JSON quotes). */
 static rift_err text_node(struct rift_buf *b, const struct bx_node *n,
-                          enum bx_fmt f)
+                          enum bx_fmt f, struct rec *rec)
 {
   switch(n->kind) {
-  case BX_VALUE:
+  case BX_VALUE: {
+    size_t start = b->len;
     if(n->vtype & BXT_ARRAY) {
+      if(rec && n->inst)
+        rec->bad = 1;
       return bx_value_fmt(b, n->vtype, n->data, n->len,
                           f == BXF_JSON ? BXF_TEXT : f);
     }
-    return scalar(b, n->vtype, n->data, n->len, f);
+    scalar(b, n->vtype, n->data, n->len, f);
+    rec_op(rec, start, b->len, n, f == BXF_XML ? OP_XML : OP_JSTR);
+    return b->err;
+  }
   case BX_CDATA:
     return scalar(b, BXT_STRING, n->data, n->len, f);
   case BX_CHARREF: {
@@ -1307,29 +1369,41 @@ static rift_err text_node(struct rift_buf *b, const struct bx_node *n,
   }
 }
 
+/* One VALUE as a typed JSON value. */
+static rift_err json_value(struct rift_buf *b, const struct bx_node *n,
+                           struct rec *rec)
+{
+  size_t start = b->len;
+  if(rec && n->inst && (n->vtype & BXT_ARRAY))
+    rec->bad = 1;
+  bx_value_fmt(b, n->vtype, n->data, n->len, BXF_JSON);
+  rec_op(rec, start, b->len, n, OP_JSON);
+  return b->err;
+}
+
 /* JSON value of a text list starting at i (siblings that are text). */
 static rift_err json_text(struct rift_buf *b, const struct bx_doc *d,
-                          uint32_t i)
+                          uint32_t i, struct rec *rec)
 {
   const struct bx_node *n = &d->nodes[i];
   uint32_t j, count = 0;
+  if(n->kind == BX_VALUE && !n->next)
+    return json_value(b, n, rec);
   for(j = i; j; j = d->nodes[j].next) {
     if(is_text(&d->nodes[j]))
       count++;
   }
-  if(count == 1 && n->kind == BX_VALUE && !n->next)
-    return bx_value_fmt(b, n->vtype, n->data, n->len, BXF_JSON);
   if(count == 1) {
     for(j = i; j && !is_text(&d->nodes[j]); j = d->nodes[j].next)
       ;
     n = &d->nodes[j];
     if(n->kind == BX_VALUE)
-      return bx_value_fmt(b, n->vtype, n->data, n->len, BXF_JSON);
+      return json_value(b, n, rec);
   }
   rift_buf_addch(b, '"');
   for(j = i; j; j = d->nodes[j].next) {
     if(is_text(&d->nodes[j]))
-      text_node(b, &d->nodes[j], BXF_JSON);
+      text_node(b, &d->nodes[j], BXF_JSON, rec);
   }
   return rift_buf_addch(b, '"');
 }
@@ -1338,6 +1412,7 @@ struct jctx {
   struct rift_buf *b;
   const struct bx_doc *d;
   int pretty;
+  struct rec *rec;
 };
 
 static void nl(struct jctx *j, int depth)
@@ -1427,7 +1502,7 @@ static rift_err json_object(struct jctx *j, const struct bx_node *e,
       nl(j, depth + 2);
       key(j, an->name->json, an->name->jlen, 0);
       if(an->child)
-        json_text(b, d, an->child);
+        json_text(b, d, an->child, j->rec);
       else
         rift_buf_add(b, "null", 4);
     }
@@ -1461,8 +1536,11 @@ static rift_err json_object(struct jctx *j, const struct bx_node *e,
         else {
           size_t start = b->len;
           uint32_t t;
-          for(t = d->nodes[na].child; t; t = d->nodes[t].next)
-            text_node(b, &d->nodes[t], BXF_JSON);
+          for(t = d->nodes[na].child; t; t = d->nodes[t].next) {
+            if(j->rec && d->nodes[t].inst)
+              j->rec->bad = 1; /* key from a value: shape not fixed */
+            text_node(b, &d->nodes[t], BXF_JSON, NULL);
+          }
           dup = keyset_add(&ks, rift_hash(b->buf + start, b->len - start));
         }
         if(dup) {
@@ -1471,7 +1549,7 @@ static rift_err json_object(struct jctx *j, const struct bx_node *e,
         }
         rift_buf_add(b, j->pretty ? "\": " : "\":", j->pretty ? 3 : 2);
         if(cn->child)
-          json_text(b, d, cn->child);
+          json_text(b, d, cn->child, j->rec);
         else
           rift_buf_add(b, "null", 4);
         continue;
@@ -1503,7 +1581,7 @@ static rift_err json_object(struct jctx *j, const struct bx_node *e,
           if(cnt++)
             rift_buf_addch(b, ',');
           if(kn->child)
-            json_text(b, d, kn->child);
+            json_text(b, d, kn->child, j->rec);
           else
             rift_buf_add(b, "\"\"", 2);
         }
@@ -1526,7 +1604,7 @@ static rift_err json_object(struct jctx *j, const struct bx_node *e,
       rift_buf_addch(b, ',');
     nl(j, depth + 1);
     key(j, "#text", 5, 0);
-    json_text(b, d, first_text);
+    json_text(b, d, first_text, j->rec);
   }
   nl(j, depth);
   return rift_buf_addch(b, '}');
@@ -1549,14 +1627,15 @@ static rift_err json_elem(struct jctx *j, uint32_t ei, int depth)
   if(!e->attr && !has_elem) {
     if(!has_text)
       return rift_buf_add(j->b, "null", 4);
-    return json_text(j->b, d, e->child);
+    return json_text(j->b, d, e->child, j->rec);
   }
   return json_object(j, e, depth, 1);
 }
 
-rift_err bx_render_json(struct rift_buf *b, const struct bx_doc *d, int pretty)
+static rift_err render_json(struct rift_buf *b, const struct bx_doc *d,
+                            int pretty, struct rec *rec)
 {
-  struct jctx j = { b, d, pretty };
+  struct jctx j = { b, d, pretty, rec };
   struct keyset ks;
   uint32_t r, n = 0;
   ks.bloom = 0;
@@ -1587,7 +1666,7 @@ static void indent(struct rift_buf *b, int depth)
 }
 
 static rift_err xml_node(struct rift_buf *b, const struct bx_doc *d,
-                         uint32_t ni, int depth)
+                         uint32_t ni, int depth, struct rec *rec)
 {
   const struct bx_node *e = &d->nodes[ni];
   uint32_t c, a;
@@ -1608,7 +1687,7 @@ static rift_err xml_node(struct rift_buf *b, const struct bx_doc *d,
   }
   if(e->kind != BX_ELEM) {
     indent(b, depth);
-    text_node(b, e, BXF_XML);
+    text_node(b, e, BXF_XML, rec);
     return rift_buf_addch(b, '\n');
   }
   for(c = e->child; c; c = d->nodes[c].next) {
@@ -1626,7 +1705,7 @@ static rift_err xml_node(struct rift_buf *b, const struct bx_doc *d,
     rift_buf_add(b, an->name->xml, an->name->xlen);
     rift_buf_add(b, "=\"", 2);
     for(c = an->child; c; c = d->nodes[c].next)
-      text_node(b, &d->nodes[c], BXF_XML);
+      text_node(b, &d->nodes[c], BXF_XML, rec);
     rift_buf_addch(b, '"');
   }
   if(!has_elem && !has_text)
@@ -1634,12 +1713,12 @@ static rift_err xml_node(struct rift_buf *b, const struct bx_doc *d,
   rift_buf_addch(b, '>');
   if(!has_elem) {
     for(c = e->child; c; c = d->nodes[c].next)
-      text_node(b, &d->nodes[c], BXF_XML);
+      text_node(b, &d->nodes[c], BXF_XML, rec);
   }
   else {
     rift_buf_addch(b, '\n');
     for(c = e->child; c; c = d->nodes[c].next)
-      xml_node(b, d, c, depth + 1);
+      xml_node(b, d, c, depth + 1, rec);
     indent(b, depth);
   }
   rift_buf_add(b, "</", 2);
@@ -1647,10 +1726,290 @@ static rift_err xml_node(struct rift_buf *b, const struct bx_doc *d,
   return rift_buf_add(b, ">\n", 2);
 }
 
-rift_err bx_render_xml(struct rift_buf *b, const struct bx_doc *d)
+static rift_err render_xml(struct rift_buf *b, const struct bx_doc *d,
+                           struct rec *rec)
 {
   uint32_t r;
   for(r = d->root; r; r = d->nodes[r].next)
-    xml_node(b, d, r, 0);
+    xml_node(b, d, r, 0, rec);
   return b->err;
+}
+
+rift_err bx_render_json(struct rift_buf *b, const struct bx_doc *d, int pretty)
+{
+  return render_json(b, d, pretty, NULL);
+}
+
+rift_err bx_render_xml(struct rift_buf *b, const struct bx_doc *d)
+{
+  return render_xml(b, d, NULL);
+}
+
+/* ---- render programs --------------------------------------------------- */
+
+struct bx_prog {
+  uint64_t hash;
+  uint32_t siglen;
+  const uint8_t *sig;
+  uint32_t nops;
+  const struct bx_prog_op *ops;
+  const char *lits;             /* literal pool */
+  uint32_t tail_off, tail_len;  /* literal after the last value */
+};
+
+static void sig_put(struct bx_fast *f, const void *p, size_t n, int *ok)
+{
+  if(!*ok || n > sizeof(f->sig) - f->siglen) {
+    *ok = 0;
+    return;
+  }
+  memcpy(f->sig + f->siglen, p, n);
+  f->siglen += (uint32_t)n;
+}
+
+/* A fragment that is exactly [header] TemplateInstance [EndOfStream]:
+ * read its values (types into the signature). */
+static int fast_instance(struct bx_chunk *c, size_t off, size_t len,
+                         struct bx_fast *f, int slot, int *ok)
+{
+  struct rift_cur cur;
+  struct bx_val *vals;
+  uint32_t def_off, nvals, i;
+  size_t desc;
+  rift_cur_init(&cur, c->p, off + len);
+  rift_cur_seek(&cur, off);
+  if(rift_cur_left(&cur) >= 4 && cur.p[cur.off] == 0x0f)
+    rift_cur_skip(&cur, 4);
+  if(rift_cur_u8(&cur) != 0x0c)
+    return 0;
+  rift_cur_skip(&cur, 5);
+  def_off = rift_cur_u32(&cur);
+  if(cur.err)
+    return 0;
+  if(def_off == cur.off) {
+    uint32_t size;
+    rift_cur_skip(&cur, 20);
+    size = rift_cur_u32(&cur);
+    rift_cur_skip(&cur, size);
+  }
+  nvals = rift_cur_u32(&cur);
+  if(cur.err || nvals > BX_MAX_VALUES || (size_t)nvals * 4 > rift_cur_left(&cur))
+    return 0;
+  vals = nvals ? rift_arena_alloc(&c->rec, nvals * sizeof(*vals)) : NULL;
+  if(nvals && !vals)
+    return 0;
+  desc = cur.off;
+  rift_cur_skip(&cur, (size_t)nvals * 4);
+  sig_put(f, &def_off, 4, ok);
+  sig_put(f, &nvals, 4, ok);
+  for(i = 0; i < nvals; i++) {
+    const uint8_t *dp = c->p + desc + (size_t)i * 4;
+    vals[i].len = rift_le16(dp);
+    vals[i].type = dp[2];
+    vals[i].off = (uint32_t)cur.off;
+    rift_cur_skip(&cur, vals[i].len);
+    sig_put(f, &vals[i].type, 1, ok);
+  }
+  if(cur.err || !*ok)
+    return 0;
+  /* nothing but end of stream may follow (no second fragment) */
+  if(rift_cur_left(&cur) && cur.p[cur.off] != 0x00)
+    return 0;
+  f->vals[slot] = vals;
+  f->nvals[slot] = nvals;
+  return 1;
+}
+
+int bx_fast_shape(struct bx_chunk *c, uint32_t off, uint32_t len,
+                  enum bx_out o, struct bx_fast *f)
+{
+  uint32_t i, rank = 0;
+  uint8_t ob = (uint8_t)o;
+  int ok = 1;
+  if(off > c->len || len > c->len - off)
+    return 0;
+  rift_arena_clear(&c->rec);
+  f->siglen = 0;
+  sig_put(f, &ob, 1, &ok);
+  if(!fast_instance(c, off, len, f, 1, &ok))
+    return 0;
+  for(i = 0; i < f->nvals[1]; i++) {
+    const struct bx_val *v = &f->vals[1][i];
+    uint32_t k;
+    if(v->type & BXT_ARRAY)
+      return 0;
+    if(v->type != BXT_BINXML)
+      continue;
+    if(rank >= BX_FAST_INST - 2)
+      return 0;
+    if(!fast_instance(c, v->off, v->len, f, 2 + (int)rank, &ok))
+      return 0;
+    for(k = 0; k < f->nvals[2 + rank]; k++) {
+      uint8_t t = f->vals[2 + rank][k].type;
+      if(t == BXT_BINXML || (t & BXT_ARRAY))
+        return 0;
+    }
+    rank++;
+  }
+  f->hash = rift_hash(f->sig, f->siglen);
+  return ok;
+}
+
+static const struct bx_prog *prog_find(const struct bx_chunk *c,
+                                       const struct bx_fast *f)
+{
+  uint32_t s;
+  if(!c->progs_cap)
+    return NULL;
+  for(s = (uint32_t)f->hash & (c->progs_cap - 1); c->progs[s];
+      s = (s + 1) & (c->progs_cap - 1)) {
+    const struct bx_prog *p = c->progs[s];
+    if(p->hash == f->hash && p->siglen == f->siglen &&
+       !memcmp(p->sig, f->sig, f->siglen))
+      return p;
+  }
+  return NULL;
+}
+
+rift_err bx_fast_render(struct bx_chunk *c, struct rift_buf *b,
+                        const struct bx_fast *f)
+{
+  const struct bx_prog *p = prog_find(c, f);
+  uint32_t i;
+  if(!p)
+    return RIFT_NOTFOUND;
+  for(i = 0; i < p->nops; i++) {
+    const struct bx_prog_op *op = &p->ops[i];
+    const struct bx_val *v = &f->vals[op->inst][op->idx];
+    const uint8_t *data = c->p + v->off;
+    rift_buf_add(b, p->lits + op->lit_off, op->lit_len);
+    switch(op->kind) {
+    case OP_JSON:
+      /* the common types directly, the rest through the general path */
+      if(v->type == BXT_STRING) {
+        rift_buf_addch(b, '"');
+        rift_utf16le_add_json_z(b, data, v->len / 2, 1);
+        rift_buf_addch(b, '"');
+      }
+      else if(v->type == BXT_U16 && v->len == 2) {
+        rift_buf_add_u64(b, rift_le16(data));
+      }
+      else if(v->type == BXT_U32 && v->len == 4) {
+        rift_buf_add_u64(b, rift_le32(data));
+      }
+      else if(v->type == BXT_U8 && v->len == 1) {
+        rift_buf_add_u64(b, data[0]);
+      }
+      else if(v->type == BXT_U64 && v->len == 8) {
+        rift_buf_add_u64(b, rift_le64(data));
+      }
+      else if(v->type == BXT_HEX64 && v->len == 8) {
+        rift_buf_addch(b, '"');
+        rift_buf_add_hex(b, rift_le64(data), 0, 0);
+        rift_buf_addch(b, '"');
+      }
+      else {
+        bx_value_fmt(b, v->type, data, v->len, BXF_JSON);
+      }
+      break;
+    case OP_JSTR:
+      scalar(b, v->type, data, v->len, BXF_JSON);
+      break;
+    default:
+      scalar(b, v->type, data, v->len, BXF_XML);
+    }
+  }
+  rift_buf_add(b, p->lits + p->tail_off, p->tail_len);
+  return b->err;
+}
+
+static uint32_t prog_key(const void *e)
+{
+  return (uint32_t)((const struct bx_prog *)e)->hash;
+}
+
+/* Keep the program recorded in r for shape f (copies into the chunk
+ * arena; the literal bytes come from b). */
+static rift_err prog_store(struct bx_chunk *c, const struct rift_buf *b,
+                           const struct rec *r, const struct bx_fast *f)
+{
+  struct bx_prog *p;
+  struct bx_prog_op *ops;
+  uint8_t *sig;
+  char *lits;
+  size_t total = 0, pos = 0;
+  uint32_t i, s;
+  rift_err rc;
+  if(c->nprogs >= BX_MAX_PROGS || prog_find(c, f))
+    return RIFT_OK;
+  for(i = 0; i < r->n; i++)
+    total += r->ops[i].lit_len;
+  total += b->len - r->last;
+  p = rift_arena_alloc(&c->arena, sizeof(*p));
+  ops = rift_arena_alloc(&c->arena, (r->n ? r->n : 1) * sizeof(*ops));
+  sig = rift_arena_alloc(&c->arena, f->siglen);
+  lits = rift_arena_alloc(&c->arena, total ? total : 1);
+  if(!p || !ops || !sig || !lits)
+    return c->arena.err;
+  for(i = 0; i < r->n; i++) {
+    ops[i] = r->ops[i];
+    memcpy(lits + pos, b->buf + r->base + r->ops[i].lit_off, r->ops[i].lit_len);
+    ops[i].lit_off = (uint32_t)pos;
+    pos += r->ops[i].lit_len;
+  }
+  memcpy(lits + pos, b->buf + r->last, b->len - r->last);
+  p->tail_off = (uint32_t)pos;
+  p->tail_len = (uint32_t)(b->len - r->last);
+  memcpy(sig, f->sig, f->siglen);
+  p->hash = f->hash;
+  p->sig = sig;
+  p->siglen = f->siglen;
+  p->ops = ops;
+  p->nops = r->n;
+  p->lits = lits;
+  if(!c->progs_cap) {
+    c->progs_cap = 64;
+    c->progs = calloc(c->progs_cap, sizeof(*c->progs));
+    if(!c->progs) {
+      c->progs_cap = 0;
+      return RIFT_NOMEM;
+    }
+  }
+  if((c->nprogs + 1) * 2 > c->progs_cap) {
+    rc = table_grow((void ***)&c->progs, &c->progs_cap, prog_key);
+    if(rc)
+      return rc;
+  }
+  for(s = (uint32_t)f->hash & (c->progs_cap - 1); c->progs[s];
+      s = (s + 1) & (c->progs_cap - 1))
+    ;
+  c->progs[s] = p;
+  c->nprogs++;
+  return RIFT_OK;
+}
+
+rift_err bx_render_record(struct bx_chunk *c, struct rift_buf *b,
+                          const struct bx_doc *d, enum bx_out o,
+                          const struct bx_fast *f)
+{
+  struct rec *r = NULL;
+  rift_err rc;
+  if(f) {
+    r = c->rec_buf;
+    if(!r) {
+      r = c->rec_buf = malloc(sizeof(*r));
+      if(!r)
+        return RIFT_NOMEM;
+    }
+    r->base = r->last = b->len;
+    r->n = 0;
+    r->bad = 0;
+  }
+  if(o == BXO_XML)
+    rc = render_xml(b, d, r);
+  else
+    rc = render_json(b, d, o == BXO_JSON_PRETTY, r);
+  if(!rc && r && !r->bad)
+    rc = prog_store(c, b, r, f);
+  return rc;
 }

@@ -37,6 +37,8 @@
 struct rift_evtx_ctx {
   struct bx_chunk bx;
   struct bx_doc doc;
+  struct bx_fast fast;
+  rift_err last_rc;   /* why the last tree could not be built */
 };
 
 rift_err rift_evtx_ctx_new(struct rift_evtx_ctx **out)
@@ -162,10 +164,43 @@ static size_t resync(const uint8_t *p, size_t len, size_t from)
   return len;
 }
 
+static void report_bad(struct rift_evtx_ctx *c, struct rift_diag *d,
+                       size_t base, size_t i, size_t off, uint64_t rid,
+                       rift_err rc)
+{
+  if(c->bx.fail_why && c->bx.fail_off < RIFT_EVTX_CHUNK_SIZE)
+    rift_diag_report(d, RIFT_DIAG_ERROR, rc, base + off,
+                     "chunk %zu: record %llu: %s (at 0x%llx)", i,
+                     (unsigned long long)rid, c->bx.fail_why,
+                     (unsigned long long)(base + c->bx.fail_off));
+  else
+    rift_diag_report(d, RIFT_DIAG_ERROR, rc, base + off,
+                     "chunk %zu: record %llu: %s", i, (unsigned long long)rid,
+                     c->bx.fail_why ? c->bx.fail_why : rift_strerror(rc));
+}
+
+const struct bx_doc *rift_evtx_record_doc(const struct rift_evtx_record *r)
+{
+  struct rift_evtx_ctx *c = r->ctx;
+  rift_err rc;
+  if(r->doc)
+    return r->doc;
+  rc = bx_parse_record(&c->bx, r->data_off, r->data_len, &c->doc);
+  if(rc || !c->doc.root) {
+    c->last_rc = rc ? rc : RIFT_CORRUPT;
+    if(!rc)
+      c->bx.fail_why = "empty BinXML";
+    return NULL;
+  }
+  /* filled lazily: the record is our own, handed out as const */
+  ((struct rift_evtx_record *)r)->doc = &c->doc;
+  return r->doc;
+}
+
 static rift_err emit(struct rift_evtx_ctx *c, const uint8_t *p, size_t base,
                      size_t i, size_t off, uint32_t size, int carved,
-                     rift_evtx_record_fn fn, void *arg, struct rift_diag *d,
-                     struct rift_evtx_stats *st)
+                     unsigned flags, rift_evtx_record_fn fn, void *arg,
+                     struct rift_diag *d, struct rift_evtx_stats *st)
 {
   struct rift_evtx_record r;
   rift_err rc;
@@ -174,41 +209,32 @@ static rift_err emit(struct rift_evtx_ctx *c, const uint8_t *p, size_t base,
   r.offset = base + off;
   r.chunk = i;
   r.carved = carved;
-  rc = bx_parse_record(&c->bx, (uint32_t)(off + REC_HDR),
-                       size - REC_MIN, &c->doc);
+  r.doc = NULL;
+  r.ctx = c;
+  r.data_off = (uint32_t)(off + REC_HDR);
+  r.data_len = size - REC_MIN;
+  c->last_rc = RIFT_OK;
+  c->bx.fail_why = NULL;
+  if(!(flags & RIFT_EVTX_LAZY) && !rift_evtx_record_doc(&r))
+    rc = c->last_rc;
+  else
+    rc = fn(arg, &r);
   if(rc == RIFT_NOMEM)
     return rc;
-  if(rc) {
+  if(rc == RIFT_CORRUPT || (rc && rc == c->last_rc)) {
     if(!carved) {
       st->bad_records++;
-      if(c->bx.fail_why && c->bx.fail_off < RIFT_EVTX_CHUNK_SIZE)
-        rift_diag_report(d, RIFT_DIAG_ERROR, rc, base + off,
-                         "chunk %zu: record %llu: %s (at 0x%llx)", i,
-                         (unsigned long long)r.record_id, c->bx.fail_why,
-                         (unsigned long long)(base + c->bx.fail_off));
-      else
-        rift_diag_report(d, RIFT_DIAG_ERROR, rc, base + off,
-                         "chunk %zu: record %llu: %s", i,
-                         (unsigned long long)r.record_id,
-                         c->bx.fail_why ? c->bx.fail_why : rift_strerror(rc));
+      report_bad(c, d, base, i, off, r.record_id, rc);
     }
     return RIFT_OK;
   }
-  if(!c->doc.root) {
-    if(!carved) {
-      st->bad_records++;
-      rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_CORRUPT, base + off,
-                       "chunk %zu: record %llu: empty BinXML", i,
-                       (unsigned long long)r.record_id);
-    }
-    return RIFT_OK;
-  }
-  r.doc = &c->doc;
+  if(rc)
+    return rc;
   if(carved)
     st->carved++;
   else
     st->records++;
-  return fn(arg, &r);
+  return RIFT_OK;
 }
 
 rift_err rift_evtx_chunk(const struct rift_evtx *e, struct rift_evtx_ctx *c,
@@ -247,7 +273,7 @@ rift_err rift_evtx_chunk(const struct rift_evtx *e, struct rift_evtx_ctx *c,
         off = resync(p, len, off + size)) {
       if(!record_at(p, len, off, &size, 1))
         break;
-      rc = emit(c, p, base, i, off, size, 1, fn, arg, d, st);
+      rc = emit(c, p, base, i, off, size, 1, flags, fn, arg, d, st);
       if(rc)
         return rc;
     }
@@ -288,7 +314,7 @@ rift_err rift_evtx_chunk(const struct rift_evtx *e, struct rift_evtx_ctx *c,
                        "chunk %zu: record %llu: size copy mismatch "
                        "(partly written record)", i,
                        (unsigned long long)rift_le64(p + off + 8));
-    rc = emit(c, p, base, i, off, size, 0, fn, arg, d, st);
+    rc = emit(c, p, base, i, off, size, 0, flags, fn, arg, d, st);
     if(rc)
       return rc;
     off += size;
@@ -298,7 +324,7 @@ rift_err rift_evtx_chunk(const struct rift_evtx *e, struct rift_evtx_ctx *c,
     for(off = resync(p, len, off); off < len; off = resync(p, len, off + size)) {
       if(!record_at(p, len, off, &size, 1))
         break;
-      rc = emit(c, p, base, i, off, size, 1, fn, arg, d, st);
+      rc = emit(c, p, base, i, off, size, 1, flags, fn, arg, d, st);
       if(rc)
         return rc;
     }
@@ -309,15 +335,21 @@ rift_err rift_evtx_chunk(const struct rift_evtx *e, struct rift_evtx_ctx *c,
 rift_err rift_evtx_render(struct rift_buf *out, const struct rift_evtx_record *r,
                           enum rift_evtx_format fmt)
 {
-  switch(fmt) {
-  case RIFT_EVTX_JSON:
-    return bx_render_json(out, r->doc, 0);
-  case RIFT_EVTX_JSON_PRETTY:
-    return bx_render_json(out, r->doc, 1);
-  case RIFT_EVTX_XML:
-    return bx_render_xml(out, r->doc);
+  struct rift_evtx_ctx *c = r->ctx;
+  enum bx_out o = fmt == RIFT_EVTX_XML ? BXO_XML
+                  : fmt == RIFT_EVTX_JSON_PRETTY ? BXO_JSON_PRETTY : BXO_JSON;
+  const struct bx_doc *doc;
+  struct bx_fast *f = &c->fast;
+  int shaped = 0;
+  if(!r->doc) {
+    shaped = bx_fast_shape(&c->bx, r->data_off, r->data_len, o, f);
+    if(shaped && !bx_fast_render(&c->bx, out, f))
+      return RIFT_OK;
   }
-  return RIFT_INVALID;
+  doc = rift_evtx_record_doc(r);
+  if(!doc)
+    return c->last_rc;
+  return bx_render_record(&c->bx, out, doc, o, shaped ? f : NULL);
 }
 
 /* ---- records to events ------------------------------------------------- */
@@ -388,10 +420,12 @@ static int is_int_type(uint8_t t)
 /* Add one data field named prefix+name with the node's content. */
 static rift_err add_data(struct rift_batch *b, struct rift_event *ev,
                          struct rift_buf *tmp, struct rift_buf *name,
-                         const struct bx_doc *d, const struct bx_node *n)
+                         const struct bx_doc *d, const struct bx_node *n,
+                         uint32_t id)
 {
   const struct bx_node *v = first_value(d, n);
-  uint32_t id = rift_field_id(name->buf, name->len);
+  if(!id)
+    id = rift_field_id(name->buf, name->len);
   const char *s;
   size_t len;
   if(!id)
@@ -430,7 +464,7 @@ static rift_err add_tree(struct rift_batch *b, struct rift_event *ev,
     rift_buf_setlen(name, keep);
     rift_buf_addch(name, '.');
     rift_buf_add(name, d->nodes[a].name->s, d->nodes[a].name->len);
-    rc = add_data(b, ev, tmp, name, d, &d->nodes[a]);
+    rc = add_data(b, ev, tmp, name, d, &d->nodes[a], 0);
   }
   for(c = e->child; c && !rc; c = d->nodes[c].next) {
     const struct bx_node *cn = &d->nodes[c];
@@ -444,7 +478,7 @@ static rift_err add_tree(struct rift_batch *b, struct rift_event *ev,
   }
   rift_buf_setlen(name, keep);
   if(!rc && !has_elem && first_value(d, e))
-    rc = add_data(b, ev, tmp, name, d, e);
+    rc = add_data(b, ev, tmp, name, d, e, 0);
   return rc ? rc : name->err;
 }
 
@@ -462,17 +496,33 @@ static rift_err add_event_data(struct rift_batch *b, struct rift_event *ev,
     rift_buf_reset(name);
     rift_buf_adds(name, "winlog.event_data.");
     if(cn->name->known == BXN_DATA && (na = attr_of(d, cn, BXN_NAME))) {
-      size_t klen;
-      const char *k = text_of(b, tmp, d, na, &klen);
-      if(!k)
-        return RIFT_NOMEM;
-      rift_buf_add(name, k, klen);
-      rc = add_data(b, ev, tmp, name, d, cn);
+      const struct bx_node *kv = bx_at(d, na->child);
+      struct bx_name *kn = kv && !kv->next && kv->kind == BX_VALUE
+                             ? (struct bx_name *)kv->name : NULL;
+      if(kn && kn->field) {
+        /* the Name literal of the template: field id cached per chunk */
+        rc = add_data(b, ev, tmp, name, d, cn, kn->field);
+        continue;
+      }
+      {
+        size_t klen;
+        const char *k = text_of(b, tmp, d, na, &klen);
+        if(!k)
+          return RIFT_NOMEM;
+        rift_buf_add(name, k, klen);
+      }
+      if(kn) {
+        kn->field = rift_field_id(name->buf, name->len);
+        rc = add_data(b, ev, tmp, name, d, cn, kn->field);
+      }
+      else {
+        rc = add_data(b, ev, tmp, name, d, cn, 0);
+      }
     }
     else if(cn->name->known == BXN_DATA) {
       /* unnamed <Data>: param1, param2... as Windows' renderer names them */
       rift_buf_addf(name, "param%u", ++unnamed);
-      rc = add_data(b, ev, tmp, name, d, cn);
+      rc = add_data(b, ev, tmp, name, d, cn, 0);
     }
     else {
       rift_buf_add(name, cn->name->s, cn->name->len);
@@ -485,24 +535,26 @@ static rift_err add_event_data(struct rift_batch *b, struct rift_event *ev,
 rift_err rift_evtx_to_event(struct rift_batch *b, struct rift_event *ev,
                             const struct rift_evtx_record *r)
 {
-  const struct bx_doc *d = r->doc;
+  const struct bx_doc *d = rift_evtx_record_doc(r);
   const struct bx_node *root = NULL;
   struct rift_buf tmp, name;
   uint32_t i, c;
   rift_err rc = RIFT_OK;
 
+  ev->kind = RIFT_KIND_EVTX;
+  if(!d)
+    return r->ctx->last_rc ? r->ctx->last_rc : RIFT_CORRUPT;
   for(i = d->root; i; i = d->nodes[i].next) {
     if(d->nodes[i].kind == BX_ELEM) {
       root = &d->nodes[i];
       break;
     }
   }
-  ev->kind = RIFT_KIND_EVTX;
   ev->offset = r->offset;
   ev->record_id = r->record_id;
   ev->ts = rift_filetime_to_ns(r->written);
   if(!root)
-    return RIFT_OK;
+    return RIFT_CORRUPT;
   rift_buf_init(&tmp, RIFT_BUF_MAX_RECORD);
   rift_buf_init(&name, 4096);
   for(c = root->child; c && !rc; c = d->nodes[c].next) {
@@ -570,8 +622,10 @@ rift_err rift_evtx_to_event(struct rift_batch *b, struct rift_event *ev,
           }
           break;
         case BXN_EVENTRECORDID:
-          if((v = first_value(d, n)) && value_uint(v) != UINT64_MAX)
+          if((v = first_value(d, n)) && value_uint(v) != UINT64_MAX) {
             ev->record_id = value_uint(v);
+            rc = rift_event_add_uint(b, ev, RIFT_F_WINLOG_RECORD_ID, ev->record_id);
+          }
           break;
         case BXN_CORRELATION:
           if((a = attr_of(d, n, BXN_ACTIVITYID)) && (t = text_of(b, &tmp, d, a, &len)))
@@ -712,12 +766,16 @@ static void pwork(void *ctx, size_t i, void *slotp)
   struct pslot *s = slotp;
   struct rift_diag d;
   struct prec pr = { s, j->o };
+  size_t k;
   rift_batch_clear(&s->batch);
   s->nmsgs = s->dropped = 0;
   memset(&s->st, 0, sizeof(s->st));
   rift_diag_init(&d, j->o->path, pcollect, s);
-  s->rc = rift_evtx_chunk(&j->evtx, s->ctx, i, j->o->flags, prec_cb, &pr, &d,
-                          &s->st);
+  s->rc = RIFT_OK;
+  for(k = i * RIFT_EVTX_CHUNKS_PER_JOB;
+      k < (i + 1) * RIFT_EVTX_CHUNKS_PER_JOB && k < j->evtx.nslots && !s->rc; k++)
+    s->rc = rift_evtx_chunk(&j->evtx, s->ctx, k, j->o->flags, prec_cb, &pr, &d,
+                            &s->st);
   if(!s->rc && s->batch.n && j->sink->prepare)
     s->rc = j->sink->prepare(j->sink->ctx, &s->batch);
 }
@@ -732,7 +790,9 @@ static void pemit(void *ctx, size_t i, void *slotp)
                      s->msgs[k].offset, "%s", s->msgs[k].text);
   if(s->dropped)
     rift_diag_report(j->d, RIFT_DIAG_WARN, RIFT_LIMIT, UINT64_MAX,
-                     "chunk %zu: %zu more problems not shown", i, s->dropped);
+                     "chunks %zu-%zu: %zu more problems not shown",
+                     i * RIFT_EVTX_CHUNKS_PER_JOB,
+                     (i + 1) * RIFT_EVTX_CHUNKS_PER_JOB - 1, s->dropped);
   j->st->records += s->st.records + s->st.carved;
   j->st->errors += s->st.bad_records + s->st.bad_chunks;
   j->st->recovered += s->st.carved;
@@ -741,8 +801,9 @@ static void pemit(void *ctx, size_t i, void *slotp)
   if(!j->rc && s->batch.n)
     j->rc = j->sink->batch(j->sink->ctx, &s->batch);
   rift_source_forget(j->evtx.src,
-                     RIFT_EVTX_HEADER_SIZE + i * (uint64_t)RIFT_EVTX_CHUNK_SIZE,
-                     RIFT_EVTX_CHUNK_SIZE);
+                     RIFT_EVTX_HEADER_SIZE +
+                       i * (uint64_t)RIFT_EVTX_CHUNKS_PER_JOB * RIFT_EVTX_CHUNK_SIZE,
+                     (uint64_t)RIFT_EVTX_CHUNKS_PER_JOB * RIFT_EVTX_CHUNK_SIZE);
 }
 
 rift_err rift_evtx_parse(const struct rift_source *src,
@@ -786,7 +847,7 @@ rift_err rift_evtx_parse(const struct rift_source *src,
     rift_batch_init(&slots[k].batch);
     slotp[k] = &slots[k];
   }
-  rc = rift_pool_map_ordered(pool, j.evtx.nslots, window, pwork, pemit, &j,
+  rc = rift_pool_map_ordered(pool, RIFT_EVTX_JOBS(j.evtx.nslots), window, pwork, pemit, &j,
                              slotp);
   if(!rc)
     rc = j.rc;

@@ -52,7 +52,11 @@ struct rift_evtx {
 
 enum rift_evtx_format { RIFT_EVTX_JSON, RIFT_EVTX_JSON_PRETTY, RIFT_EVTX_XML };
 
-/* One parsed record, valid during the callback only. */
+struct rift_evtx_ctx;
+
+/* One record, valid during the callback only.  doc is the record's tree;
+ * with RIFT_EVTX_LAZY it is NULL until rift_evtx_record_doc() (or a
+ * render that needs it) builds it. */
 struct rift_evtx_record {
   uint64_t record_id;
   uint64_t written;      /* FILETIME from the record header */
@@ -60,10 +64,16 @@ struct rift_evtx_record {
   size_t chunk;          /* chunk slot index */
   int carved;            /* recovered from chunk slack */
   const struct bx_doc *doc;
+  struct rift_evtx_ctx *ctx;
+  uint32_t data_off, data_len; /* BinXML fragment, chunk-relative */
 };
 
+/* The record's tree, built on first use; NULL if its BinXML is damaged
+ * (the callback should then return RIFT_CORRUPT: the record is reported
+ * and counted as bad). */
+const struct bx_doc *rift_evtx_record_doc(const struct rift_evtx_record *r);
+
 /* Per-thread parsing state (template and name caches, arenas). */
-struct rift_evtx_ctx;
 
 rift_err rift_evtx_ctx_new(struct rift_evtx_ctx **c);
 void rift_evtx_ctx_free(struct rift_evtx_ctx **c);
@@ -81,7 +91,15 @@ struct rift_evtx_stats {
 typedef rift_err (*rift_evtx_record_fn)(void *arg,
                                         const struct rift_evtx_record *r);
 
+/* Chunks handed to a worker at a time: fewer hand-offs between threads,
+ * still small output per job. */
+#define RIFT_EVTX_CHUNKS_PER_JOB 4
+#define RIFT_EVTX_JOBS(nslots) \
+  (((nslots) + RIFT_EVTX_CHUNKS_PER_JOB - 1) / RIFT_EVTX_CHUNKS_PER_JOB)
+
 #define RIFT_EVTX_CARVE 0x1
+#define RIFT_EVTX_LAZY 0x2   /* build trees only when asked: renders can
+                                replay recorded programs instead */
 
 /* Parse chunk slot i and call fn for every good record, in order.
  * Problems go to d.  Returns RIFT_OK unless fn failed or memory ran out. */
@@ -90,7 +108,9 @@ rift_err rift_evtx_chunk(const struct rift_evtx *e, struct rift_evtx_ctx *c,
                          void *arg, struct rift_diag *d,
                          struct rift_evtx_stats *st);
 
-/* Render a record. */
+/* Render a record (from a recorded program when the record's shape was
+ * seen before in the chunk, else from its tree).  RIFT_CORRUPT if the
+ * record's BinXML is damaged. */
 rift_err rift_evtx_render(struct rift_buf *out, const struct rift_evtx_record *r,
                           enum rift_evtx_format fmt);
 

@@ -77,3 +77,33 @@ const struct rift_format *rift_format_find(const char *name)
   }
   return NULL;
 }
+
+/* Extensions that claim a format (lowercase). */
+static const struct {
+  const char *ext, *format;
+} claims[] = {
+  { ".evtx", "evtx" },
+};
+
+const char *rift_format_claimed(const char *path)
+{
+  const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+  size_t i, k, n;
+  if(!dot || (slash && dot < slash))
+    return NULL;
+  n = strlen(dot);
+  for(i = 0; i < sizeof(claims) / sizeof(claims[0]); i++) {
+    if(strlen(claims[i].ext) != n)
+      continue;
+    for(k = 0; k < n; k++) {
+      char c = dot[k];
+      if(c >= 'A' && c <= 'Z')
+        c = (char)(c + 32);
+      if(c != claims[i].ext[k])
+        break;
+    }
+    if(k == n)
+      return claims[i].format;
+  }
+  return NULL;
+}

@@ -76,4 +76,9 @@ const struct rift_format *rift_format_sniff(const uint8_t *head, size_t n,
                                             const char *path, uint64_t size);
 const struct rift_format *rift_format_find(const char *name);
 
+/* The format an input's file name claims by its extension (".evtx" ->
+ * "evtx"), or NULL.  Recognition never trusts names; this only lets a
+ * caller report an input that claims a format and is not one. */
+const char *rift_format_claimed(const char *path);
+
 #endif

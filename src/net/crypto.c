@@ -30,7 +30,7 @@ const EVP_MD *rift_sha1(void)
   return sha1 ? sha1 : EVP_sha1();
 }
 
-const EVP_MD *rift_sha256(void)
+const EVP_MD *net_sha256_md(void)
 {
   pthread_once(&once, fetch);
   return sha256 ? sha256 : EVP_sha256();

@@ -14,7 +14,7 @@
 
 const EVP_MD *rift_md5(void);
 const EVP_MD *rift_sha1(void);
-const EVP_MD *rift_sha256(void);
+const EVP_MD *net_sha256_md(void);
 const EVP_CIPHER *rift_aes128_ecb(void);
 const EVP_CIPHER *rift_aes128_gcm(void);
 

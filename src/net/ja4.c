@@ -144,7 +144,7 @@ static void sha12(char *o, const struct rift_buf *b, int empty)
 {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int mdlen = 0, i;
-  if(empty || !EVP_Digest(b->buf, b->len, md, &mdlen, rift_sha256(), NULL)) {
+  if(empty || !EVP_Digest(b->buf, b->len, md, &mdlen, net_sha256_md(), NULL)) {
     memset(o, '0', 12);
     return;
   }

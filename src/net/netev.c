@@ -11,6 +11,7 @@
 #include "net/netev.h"
 #include "net/quic.h"
 #include "net/x509.h"
+#include "source/hash.h"
 
 #define S(id, s) rift_event_add_str(b, ev, RIFT_F_##id, (s), strlen(s))
 #define SN(id, s, n) rift_event_add_str(b, ev, RIFT_F_##id, (s), (n))
@@ -430,7 +431,7 @@ rift_err rift_netev_tls(struct rift_netev *e, const struct rift_flow *f,
       /* the chain's other certificates: only their fingerprints, unless
        * each certificate becomes an event */
       if(side == 1 && i > 0 && !(e->flags & RIFT_NETEV_X509) && !e->xc) {
-        rift_sha256_hex(h, t->cert[side][i].der, t->cert[side][i].len);
+        rift_sha256(t->cert[side][i].der, t->cert[side][i].len, h);
         S(RIFT_TLS_CHAIN_SHA256, h);
         continue;
       }

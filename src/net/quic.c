@@ -107,12 +107,12 @@ static int hmac_sha256(const uint8_t *key, size_t klen, const uint8_t *msg,
   for(i = 0; i < 64; i++)
     pad[i] = k[i] ^ 0x36;
   memcpy(pad + 64, msg, mlen);
-  if(!EVP_Digest(pad, 64 + mlen, inner, &l, rift_sha256(), NULL) || l != 32)
+  if(!EVP_Digest(pad, 64 + mlen, inner, &l, net_sha256_md(), NULL) || l != 32)
     return 0;
   for(i = 0; i < 64; i++)
     pad[i] = k[i] ^ 0x5c;
   memcpy(pad + 64, inner, 32);
-  return EVP_Digest(pad, 64 + 32, out, &l, rift_sha256(), NULL) && l == 32;
+  return EVP_Digest(pad, 64 + 32, out, &l, net_sha256_md(), NULL) && l == 32;
 }
 
 /* HKDF-Expand-Label(secret, label, "", len) for len <= 32 (one block). */

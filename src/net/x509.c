@@ -294,7 +294,7 @@ rift_err rift_x509_parse(struct rift_x509 *x, const uint8_t *der, size_t len,
   if(len > RIFT_X509_MAX_DER)
     return RIFT_LIMIT;
   digest_hex(x->sha1, rift_sha1(), der, len);
-  digest_hex(x->sha256, rift_sha256(), der, len);
+  digest_hex(x->sha256, net_sha256_md(), der, len);
   c = d2i_X509(NULL, &p, (long)len);
   if(!c) {
     ERR_clear_error();
@@ -330,11 +330,6 @@ rift_err rift_x509_parse(struct rift_x509 *x, const uint8_t *der, size_t len,
   X509_free(c);
   ERR_clear_error();
   return RIFT_OK;
-}
-
-void rift_sha256_hex(char out[65], const void *p, size_t n)
-{
-  digest_hex(out, rift_sha256(), p, n);
 }
 
 void rift_x509_cache_init(struct rift_x509_cache *c)

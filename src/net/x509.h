@@ -82,9 +82,6 @@ void rift_x509_cache_release(struct rift_x509_cache *c);
 rift_err rift_x509_get(struct rift_x509_cache *c, const uint8_t *der,
                        size_t len, struct rift_arena *a,
                        const struct rift_x509 **out);
-/* Lowercase hex SHA-256 of n bytes into out (65 bytes). */
-void rift_sha256_hex(char out[65], const void *p, size_t n);
-
 /* Is the certificate outside its validity period at time ts (ns)?
  * Returns 1 expired, -1 not yet valid, 0 valid or unknown. */
 int rift_x509_validity(const struct rift_x509 *x, int64_t ts);

@@ -43,7 +43,7 @@ static size_t utf8_len(const unsigned char *s, size_t n)
   return l;
 }
 
-rift_err rift_json_str(struct rift_buf *b, const char *s, size_t n)
+rift_err rift_evjson_str(struct rift_buf *b, const char *s, size_t n)
 {
   const unsigned char *u = (const unsigned char *)s;
   size_t i = 0, start = 0;
@@ -74,7 +74,7 @@ static void key(struct rift_buf *b, int *first, const char *k, size_t kl)
   if(!*first)
     rift_buf_addch(b, ',');
   *first = 0;
-  rift_json_str(b, k, kl);
+  rift_evjson_str(b, k, kl);
   rift_buf_addch(b, ':');
 }
 
@@ -83,7 +83,7 @@ static void value(struct rift_buf *b, const struct rift_value *v)
   char tmp[40];
   switch(v->type) {
   case RIFT_V_STR:
-    rift_json_str(b, v->s, v->len);
+    rift_evjson_str(b, v->s, v->len);
     break;
   case RIFT_V_INT:
     rift_buf_add_i64(b, v->i);
@@ -114,7 +114,7 @@ static void core(struct rift_buf *b, int *first, const char *k,
   if(!s)
     return;
   key(b, first, k, strlen(k));
-  rift_json_str(b, s, strlen(s));
+  rift_evjson_str(b, s, strlen(s));
 }
 
 rift_err rift_event_json(struct rift_buf *b, const struct rift_event *e)
@@ -126,7 +126,7 @@ rift_err rift_event_json(struct rift_buf *b, const struct rift_event *e)
     char t[RIFT_TIME_FMT_MAX];
     size_t n = rift_time_fmt(t, e->ts, 9);
     key(b, &first, "@timestamp", 10);
-    rift_json_str(b, t, n);
+    rift_evjson_str(b, t, n);
   }
   core(b, &first, "rift.kind", rift_kind_name(e->kind));
   core(b, &first, "event.category", e->category);

@@ -20,6 +20,6 @@
 /* Append the object (no newline) to b. */
 rift_err rift_event_json(struct rift_buf *b, const struct rift_event *e);
 /* Append s as a JSON string (quotes included), repairing UTF-8. */
-rift_err rift_json_str(struct rift_buf *b, const char *s, size_t n);
+rift_err rift_evjson_str(struct rift_buf *b, const char *s, size_t n);
 
 #endif

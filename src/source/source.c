@@ -37,13 +37,15 @@ rift_err rift_source_open(struct rift_source *s, const char *path,
     close(fd);
     return RIFT_INVALID;
   }
-  if(!st.st_size) {
+  if(S_ISREG(st.st_mode) && !st.st_size) {
     close(fd);
     return RIFT_OK;
   }
-  m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  m = S_ISREG(st.st_mode)
+        ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)
+        : MAP_FAILED;
   if(m == MAP_FAILED) {
-    /* not mappable (a pipe, /proc file): read it, with a ceiling */
+    /* not mappable (a pipe, a device, /proc): read it, with a ceiling */
     size_t cap = 1 << 16, len = 0;
     uint8_t *buf = malloc(cap);
     ssize_t r;

@@ -51,6 +51,8 @@ void unit_core_cur(struct unit *t)
   CHECK_INT(t, c.err, RIFT_TRUNCATED);
 }
 
+static void json_random(struct unit *t);
+
 void unit_core_buf(struct unit *t)
 {
   struct rift_buf b;
@@ -102,6 +104,46 @@ void unit_core_buf(struct unit *t)
     CHECK(t, b.buf == rift_buf_slop && b.len == 0);
   }
   rift_buf_release(&b);
+  json_random(t);
+}
+
+/* rift_buf_add_json (SSE2 scan) against a byte-at-a-time reference. */
+static void json_random(struct unit *t)
+{
+  static const char pool[] = "ab\"\\\n\x01\x1f \x7f\x80\xc3\xa9z";
+  uint32_t seed = 777;
+  int iter, bad = 0;
+  struct rift_buf got, want;
+  rift_buf_init(&got, 1 << 16);
+  rift_buf_init(&want, 1 << 16);
+  for(iter = 0; iter < 3000 && !bad; iter++) {
+    char in[100];
+    size_t n, i;
+    seed = seed * 1103515245 + 12345;
+    n = (seed >> 16) % 100;
+    for(i = 0; i < n; i++) {
+      seed = seed * 1103515245 + 12345;
+      in[i] = (seed >> 16) % 3 ? (char)('a' + (seed >> 20) % 26)
+                               : pool[(seed >> 20) % (sizeof(pool) - 1)];
+    }
+    rift_buf_reset(&got);
+    rift_buf_reset(&want);
+    rift_buf_add_json(&got, in, n);
+    for(i = 0; i < n; i++) {
+      unsigned char c = (unsigned char)in[i];
+      if(c == '"') rift_buf_adds(&want, "\\\"");
+      else if(c == '\\') rift_buf_adds(&want, "\\\\");
+      else if(c == '\n') rift_buf_adds(&want, "\\n");
+      else if(c == '\r') rift_buf_adds(&want, "\\r");
+      else if(c == '\t') rift_buf_adds(&want, "\\t");
+      else if(c < 0x20) rift_buf_addf(&want, "\\u%04x", c);
+      else rift_buf_addch(&want, (char)c);
+    }
+    bad = got.len != want.len || memcmp(got.buf, want.buf, got.len);
+  }
+  CHECK_INT(t, bad, 0);
+  rift_buf_release(&got);
+  rift_buf_release(&want);
 }
 
 void unit_core_arena(struct unit *t)
@@ -183,6 +225,90 @@ void unit_core_field(struct unit *t)
   CHECK_STR(t, rift_field_name(RIFT_FIELDS_MAX + 5, NULL), "");
 }
 
+/* Reference conversion, one code point at a time, for the property test. */
+static void ref_utf16(struct rift_buf *b, const uint16_t *u, size_t n, int mode)
+{
+  size_t i;
+  for(i = 0; i < n; i++) {
+    uint32_t cp = u[i];
+    char tmp[8];
+    if(cp >= 0xd800 && cp <= 0xdbff && i + 1 < n && u[i + 1] >= 0xdc00 &&
+       u[i + 1] <= 0xdfff) {
+      cp = 0x10000 + ((cp - 0xd800) << 10) + (u[i + 1] - 0xdc00);
+      i++;
+    }
+    else if(cp >= 0xd800 && cp <= 0xdfff) {
+      cp = 0xfffd;
+    }
+    if(mode == 1 && (cp < 0x20 || cp == '"' || cp == '\\')) {
+      if(cp == '"') rift_buf_adds(b, "\\\"");
+      else if(cp == '\\') rift_buf_adds(b, "\\\\");
+      else if(cp == '\n') rift_buf_adds(b, "\\n");
+      else if(cp == '\r') rift_buf_adds(b, "\\r");
+      else if(cp == '\t') rift_buf_adds(b, "\\t");
+      else rift_buf_addf(b, "\\u%04x", cp);
+      continue;
+    }
+    if(mode == 2) {
+      const char *e = cp == '&' ? "&amp;" : cp == '<' ? "&lt;" : cp == '>' ? "&gt;"
+                      : cp == '"' ? "&quot;" : cp == '\'' ? "&apos;" : NULL;
+      if(e) {
+        rift_buf_adds(b, e);
+        continue;
+      }
+      if(cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r')
+        cp = 0xfffd;
+    }
+    rift_buf_add(b, tmp, rift_utf8_put(tmp, cp));
+  }
+}
+
+/* Fast paths (SSE2, SWAR, scalar) against the reference on random text
+ * biased towards the boundaries: ASCII runs, escapes, controls, non-ASCII
+ * and broken surrogates at every alignment. */
+static void utf16_random(struct unit *t)
+{
+  static const uint16_t pool[] = { 'a', 'Z', ' ', '0', '"', '\\', '<', '&', '\'',
+                                   '>', 0x1f, 0x20, 0x7f, 0x80, 0xe9, 0x20ac,
+                                   0xd83d, 0xde00, 0xdc00, 0xd800, 0, '\n', 0xfffd };
+  uint32_t seed = 12345;
+  int iter, bad = 0;
+  struct rift_buf got, want;
+  rift_buf_init(&got, 1 << 20);
+  rift_buf_init(&want, 1 << 20);
+  for(iter = 0; iter < 3000 && !bad; iter++) {
+    uint16_t u[80];
+    uint8_t raw[160];
+    size_t n, i;
+    int mode;
+    seed = seed * 1103515245 + 12345;
+    n = (seed >> 16) % 80;
+    for(i = 0; i < n; i++) {
+      seed = seed * 1103515245 + 12345;
+      u[i] = (seed >> 16) % 4 ? (uint16_t)('a' + (seed >> 20) % 26)
+                              : pool[(seed >> 20) % (sizeof(pool) / sizeof(pool[0]))];
+      raw[2 * i] = (uint8_t)u[i];
+      raw[2 * i + 1] = (uint8_t)(u[i] >> 8);
+    }
+    for(mode = 0; mode < 3; mode++) {
+      rift_buf_reset(&got);
+      rift_buf_reset(&want);
+      if(mode == 0)
+        rift_utf16le_add(&got, raw, n);
+      else if(mode == 1)
+        rift_utf16le_add_json(&got, raw, n);
+      else
+        rift_utf16le_add_xml(&got, raw, n);
+      ref_utf16(&want, u, n, mode);
+      if(got.len != want.len || memcmp(got.buf, want.buf, got.len))
+        bad = 1;
+    }
+  }
+  CHECK_INT(t, bad, 0);
+  rift_buf_release(&got);
+  rift_buf_release(&want);
+}
+
 void unit_core_utf16(struct unit *t)
 {
   static const struct {
@@ -218,6 +344,7 @@ void unit_core_utf16(struct unit *t)
   }
   CHECK_INT(t, rift_utf16le_strnlen((const uint8_t *)"a\0b\0\0\0c\0", 4), 2);
   rift_buf_release(&b);
+  utf16_random(t);
 }
 
 void unit_core_time(struct unit *t)

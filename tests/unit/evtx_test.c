@@ -167,3 +167,88 @@ void unit_evtx_damaged(struct unit *t)
   CHECK_INT(t, rift_evtx_open(&e, &src, NULL), RIFT_OK);
   CHECK_INT(t, e.nslots, 0);
 }
+
+/* Rendering from recorded programs (RIFT_EVTX_LAZY) must give exactly the
+ * bytes the tree renderer gives, record by record, in all three formats. */
+struct fastcmp {
+  struct rift_buf a, b;
+  enum rift_evtx_format fmt;
+  uint64_t records, differ, replayed;
+};
+
+static rift_err fast_cb(void *arg, const struct rift_evtx_record *r)
+{
+  struct fastcmp *fc = arg;
+  const struct bx_doc *d;
+  rift_err rc;
+  rift_buf_reset(&fc->a);
+  rift_buf_reset(&fc->b);
+  rc = rift_evtx_render(&fc->a, r, fc->fmt); /* program when shape seen */
+  if(rc)
+    return rc;
+  fc->replayed += !r->doc;                   /* no tree was needed */
+  d = rift_evtx_record_doc(r);               /* tree, then plain render */
+  if(!d)
+    return RIFT_CORRUPT;
+  if(fc->fmt == RIFT_EVTX_XML)
+    bx_render_xml(&fc->b, d);
+  else
+    bx_render_json(&fc->b, d, fc->fmt == RIFT_EVTX_JSON_PRETTY);
+  fc->records++;
+  if(fc->a.len != fc->b.len || memcmp(fc->a.buf, fc->b.buf, fc->a.len)) {
+    if(!fc->differ)
+      fprintf(stderr, "program: %s\ntree:    %s\n", fc->a.buf, fc->b.buf);
+    fc->differ++;
+  }
+  return RIFT_OK;
+}
+
+void unit_evtx_programs(struct unit *t)
+{
+  static const char *const files[] = {
+    "evtx/omerbenamram_evtx/security.evtx",
+    "evtx/omerbenamram_evtx/system.evtx",
+    "evtx/omerbenamram_evtx/sysmon.evtx",
+    "evtx/omerbenamram_evtx/E_Windows_system32_winevt_logs_Microsoft-Windows-CAPI2%4Operational.evtx",
+    "evtx/omerbenamram_evtx/MSExchange_Management_wec.evtx",
+    "evtx/DeepBlueCLI/smb-password-guessing-security.evtx",
+    "evtx/velociraptor/evtx/Microsoft-Windows-Sysmon%4Operational.evtx",
+  };
+  size_t k, f;
+  uint64_t total = 0, replayed = 0;
+  for(k = 0; k < sizeof(files) / sizeof(files[0]); k++) {
+    const char *path = unit_path(t, files[k]);
+    struct rift_source src;
+    struct rift_evtx e;
+    struct rift_evtx_ctx *c;
+    if(!path)
+      continue;
+    CHECK_INT(t, rift_source_open(&src, path, NULL), RIFT_OK);
+    CHECK_INT(t, rift_evtx_open(&e, &src, NULL), RIFT_OK);
+    CHECK_INT(t, rift_evtx_ctx_new(&c), RIFT_OK);
+    for(f = 0; f < 3; f++) {
+      struct fastcmp fc;
+      struct rift_evtx_stats st;
+      size_t i;
+      memset(&fc, 0, sizeof(fc));
+      memset(&st, 0, sizeof(st));
+      rift_buf_init(&fc.a, RIFT_BUF_MAX_RECORD);
+      rift_buf_init(&fc.b, RIFT_BUF_MAX_RECORD);
+      fc.fmt = f == 0 ? RIFT_EVTX_JSON : f == 1 ? RIFT_EVTX_XML : RIFT_EVTX_JSON_PRETTY;
+      for(i = 0; i < e.nslots; i++)
+        rift_evtx_chunk(&e, c, i, RIFT_EVTX_LAZY, fast_cb, &fc, NULL, &st);
+      CHECK(t, fc.records > 0);
+      if(getenv("RIFT_UNIT_VERBOSE"))
+        fprintf(stderr, "%s fmt %zu: %llu records, %llu replayed\n", files[k], f,
+                (unsigned long long)fc.records, (unsigned long long)fc.replayed);
+      total += fc.records;
+      replayed += fc.replayed;
+      CHECK_INT(t, fc.differ, 0);
+      rift_buf_release(&fc.a);
+      rift_buf_release(&fc.b);
+    }
+    rift_evtx_ctx_free(&c);
+    rift_source_close(&src);
+  }
+  CHECK(t, replayed * 2 > total); /* most records replay a program */
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Run one libFuzzer harness: fuzz/run.sh NAME [SECONDS] [extra libFuzzer args]
+# Seeds come from ../shared/data at run time (never committed).  Crashers
+# land in fuzz/out/NAME/; turn each into fuzz/regress/NAME/<id>.hex with
+# fuzz/tohex.sh so that `make check` replays it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+NAME=$1; SECS=${2:-600}; shift $(( $# >= 2 ? 2 : 1 ))
+DATA=${RIFT_DATA:-$(cd .. && pwd)/shared/data}
+make -s fuzz >/dev/null
+CORPUS=fuzz/out/$NAME/corpus; ART=fuzz/out/$NAME/
+mkdir -p "$CORPUS"
+case $NAME in
+  evtx) find "$DATA/evtx" "$DATA/sigma/regression_data" -name '*.evtx' -size -200k | head -200 |
+          while read -r f; do cp -n "$f" "$CORPUS/$(sha1sum "$f" | cut -c1-16)" || true; done || true
+        EXTRA=(-max_len=200000 -dict=fuzz/evtx.dict) ;;
+  endpoint) find "$DATA/evtx/DeepBlueCLI" "$DATA/evtx/EVTX-to-MITRE-Attack" "$DATA/evtx/omerbenamram_evtx" \
+              -name '*.evtx' -size -300k | head -300 |
+          while read -r f; do cp -n "$f" "$CORPUS/$(sha1sum "$f" | cut -c1-16)" || true; done || true
+        EXTRA=(-max_len=300000 -dict=fuzz/evtx.dict) ;;
+  eprules) for f in rules/endpoint/*.yaml; do cp -n "$f" "$CORPUS/$(basename "$f")"; done
+        EXTRA=(-max_len=65536) ;;
+  *) EXTRA=() ;;
+esac
+[ -d fuzz/regress/$NAME ] && for f in fuzz/regress/$NAME/*; do [ -e "$f" ] || continue
+  python3 -c "import sys,re;d=re.sub(r'#.*','',open(sys.argv[1]).read());sys.stdout.buffer.write(bytes.fromhex(''.join(d.split())))" "$f" > "$CORPUS/regress-$(basename "$f" .hex)"; done
+exec build-fuzz/fuzz/fuzz_$NAME "$CORPUS" -artifact_prefix="$ART" -max_total_time="$SECS" \
+  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "${EXTRA[@]}" "$@"
