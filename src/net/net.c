@@ -785,8 +785,8 @@ static void drain(struct rift_net *n, struct rift_flow *f, int dir,
     t->ooo_n[dir]--;
     t->ooo_bytes[dir] -= s->len;
     n->ooo_bytes -= s->len;
-    if((uint32_t)-rel < s->len) {
-      uint32_t skip = (uint32_t)-rel;
+    if(0u - (uint32_t)rel < s->len) {
+      uint32_t skip = 0u - (uint32_t)rel;
       t->next[dir] += s->len - skip;
       tcp_data(n, f, dir, s->data + skip, s->len - skip, pk);
     }
@@ -882,7 +882,7 @@ static void tcp_segment(struct rift_net *n, struct rift_flow *f, int dir,
     rel = 0;
   }
   if(rel < 0) {
-    uint32_t skip = (uint32_t)-rel;
+    uint32_t skip = 0u - (uint32_t)rel;
     if(skip >= len)
       return; /* retransmission */
     data += skip;
