@@ -7,30 +7,35 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/evsrc.h"
 #include "cmd/net-int.h"
 #include "core/rtime.h"
 #include "detect/netan.h"
-#include "net/pcap.h"
 #include "out/evjson.h"
 
 #define AN_OPTS                                                             \
   "  -j, --jsonl        one JSON object per line\n"                         \
   "  -r, --rules DIR    read DIR/net/thresholds.tsv and browsers.tsv over\n" \
   "                     the built-in rules (default: $RIFT_RULES if set)\n" \
+  "  -t, --threads N    parser threads (default: one per CPU)\n"           \
   "  -q, --quiet        do not report damaged input on stderr\n"           \
-  "  -h, --help         this help\n"
+  "  -h, --help         this help\n"                                        \
+  "\n"                                                                       \
+  "EVIDENCE: captures, Zeek logs, eve.json, or folders of them; or a CASE\n" \
+  "(a folder made by rift triage), read alone.\n"
+
+#define SAVE_OPT                                                            \
+  "      --no-save      do not save the findings in the CASE\n"
 
 struct an {
-  struct net_run run;
+  struct evsrc src;
   struct rift_netcfg cfg;
   struct rift_netmodel model;
-  int jsonl;
+  struct rift_buf out;
+  int jsonl, nosave, failed;
   size_t top;
-  char **files;
-  int nfiles;
   const char *ind[64];
   int nind;
-  uint64_t nfindings;
 };
 
 static rift_err model_batch(void *ctx, struct rift_batch *b)
@@ -49,7 +54,7 @@ static void add_time(struct rift_buf *b, int64_t ts, int frac)
 {
   char t[RIFT_TIME_FMT_MAX];
   size_t n;
-  if(ts == RIFT_TIME_NONE || ts == INT64_MAX || ts == INT64_MIN) {
+  if(ts == RIFT_TIME_NONE) {
     rift_buf_adds(b, "-");
     return;
   }
@@ -59,7 +64,7 @@ static void add_time(struct rift_buf *b, int64_t ts, int frac)
 
 static void json_time(struct rift_buf *b, int64_t ts)
 {
-  if(ts == RIFT_TIME_NONE || ts == INT64_MAX || ts == INT64_MIN) {
+  if(ts == RIFT_TIME_NONE) {
     rift_buf_adds(b, "null");
     return;
   }
@@ -68,19 +73,26 @@ static void json_time(struct rift_buf *b, int64_t ts)
   rift_buf_addch(b, '"');
 }
 
-static void finish(struct an *a);
+static void out_flush(struct an *a)
+{
+  if(a->out.len && !a->failed && write_all(1, a->out.buf, a->out.len))
+    a->failed = 1;
+  rift_buf_reset(&a->out);
+}
 
 /* Parse the options (kind: 0 summary, 1 rare, 2 beacons, 3 hosts), read
- * the files into the model, then run report(). */
+ * the evidence or the case into the model, then run report(). */
 static int analytics(int argc, char **argv, const char *usage, int kind,
                      rift_err (*report)(struct an *a))
 {
   static const struct option opts[] = {
     { "jsonl", no_argument, NULL, 'j' },
     { "rules", required_argument, NULL, 'r' },
+    { "threads", required_argument, NULL, 'T' },
     { "quiet", no_argument, NULL, 'q' },
     { "top", required_argument, NULL, 't' },
     { "match", required_argument, NULL, 'm' },
+    { "no-save", no_argument, NULL, 'N' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
@@ -88,6 +100,7 @@ static int analytics(int argc, char **argv, const char *usage, int kind,
   const char *rules = getenv("RIFT_RULES");
   struct rift_diag d;
   int c, status;
+  rift_err rc;
   if(!a)
     die("out of memory");
   help_if_asked(argc, argv, usage);
@@ -101,8 +114,11 @@ static int analytics(int argc, char **argv, const char *usage, int kind,
     case 'r':
       rules = optarg;
       break;
+    case 'T':
+      a->src.threads = (unsigned)parse_count("--threads", optarg, 256);
+      break;
     case 'q':
-      a->run.quiet = 1;
+      a->src.quiet = 1;
       break;
     case 't':
       if(kind != 0)
@@ -116,6 +132,11 @@ static int analytics(int argc, char **argv, const char *usage, int kind,
         usage_die(usage, "at most 64 --match values");
       a->ind[a->nind++] = optarg;
       break;
+    case 'N':
+      if(kind != 1 && kind != 2)
+        usage_die(usage, "--no-save applies to rare and beacons");
+      a->nosave = 1;
+      break;
     default:
       usage_die(usage, "unknown option");
     }
@@ -123,119 +144,60 @@ static int analytics(int argc, char **argv, const char *usage, int kind,
   if(kind == 3 && !a->nind)
     usage_die(usage, "no --match IP|DOMAIN|JA3|JA4 given");
   if(optind >= argc)
-    usage_die(usage, "no input files");
+    usage_die(usage, "no evidence given");
   diag_stderr(&d, rules);
   rift_netcfg_load(&a->cfg, rules, &d);
   rift_netmodel_init(&a->model, &a->cfg);
-  rift_buf_init(&a->run.out, RIFT_BUF_MAX_OUTPUT);
-  a->run.sink.batch = model_batch;
-  a->run.sink.ctx = a;
-  a->run.flags = RIFT_PCAP_X509;
-  a->files = argv + optind;
-  a->nfiles = argc - optind;
-  status = net_run(&a->run, a->nfiles, a->files);
-  if(!a->model.err) {
-    rift_err rc = report(a);
-    if(rc && rc != RIFT_IO) {
-      fprintf(stderr, "rift: net: %s\n", rift_strerror(rc));
-      status = RIFT_EXIT_DIE;
-    }
-  }
-  else {
-    fprintf(stderr, "rift: net: %s\n", rift_strerror(a->model.err));
+  rift_buf_init(&a->out, RIFT_BUF_MAX_OUTPUT);
+  rc = evsrc_read(&a->src, argv + optind, argc - optind, model_batch, a);
+  status = a->src.input_errors ? RIFT_EXIT_INPUT_ERRORS : RIFT_EXIT_OK;
+  if(!rc)
+    rc = a->model.err;
+  if(!rc)
+    rc = report(a);
+  out_flush(a);
+  if(rc && rc != RIFT_IO) {
+    fprintf(stderr, "rift: net: %s\n", rift_strerror(rc));
     status = RIFT_EXIT_DIE;
   }
-  finish(a);
+  rift_buf_release(&a->out);
+  rift_netmodel_release(&a->model);
+  rift_netcfg_release(&a->cfg);
+  evsrc_release(&a->src);
   free(a);
   return status;
 }
 
-static void finish(struct an *a)
+/* Findings: printed like every analytics command's (findout) and, over a
+ * case, saved in it once (evsave). */
+static rift_err findings(struct an *a, const char *source,
+                         rift_err (*run)(struct rift_netmodel *m,
+                                         const struct rift_finding_sink *s))
 {
-  net_out_flush(&a->run);
-  rift_buf_release(&a->run.out);
-  rift_netmodel_release(&a->model);
-  rift_netcfg_release(&a->cfg);
-}
-
-/* --- findings out ------------------------------------------------------- */
-
-static rift_err finding_out(void *ctx, const struct rift_finding *f)
-{
-  struct an *a = ctx;
-  struct rift_buf *b = &a->run.out;
-  size_t i;
-  a->nfindings++;
-  if(!a->jsonl) {
-    add_time(b, f->ts, 0);
-    rift_buf_addf(b, " %-6s %-19s %s\n", rift_level_name(f->level), f->source,
-                  f->message ? f->message : "");
-    net_out_flush(&a->run);
-    return a->run.write_failed ? RIFT_IO : RIFT_OK;
-  }
-  rift_buf_adds(b, "{\"@timestamp\":");
-  json_time(b, f->ts);
-  rift_buf_adds(b, ",\"event.kind\":\"alert\",\"event.end\":");
-  json_time(b, f->ts_end);
-  rift_buf_adds(b, ",\"rift.finding.source\":");
-  rift_evjson_str(b, f->source, strlen(f->source));
-  rift_buf_adds(b, ",\"rule.id\":");
-  rift_evjson_str(b, f->rule_id, strlen(f->rule_id));
-  rift_buf_adds(b, ",\"rule.name\":");
-  rift_evjson_str(b, f->rule_name, strlen(f->rule_name));
-  rift_buf_addf(b, ",\"rift.finding.level\":\"%s\"", rift_level_name(f->level));
-  if(f->techniques) {
-    rift_buf_adds(b, ",\"threat.technique.id\":[");
-    for(i = 0; f->techniques[i]; i++)
-      rift_buf_addf(b, "%s\"%s\"", i ? "," : "", f->techniques[i]);
-    rift_buf_addch(b, ']');
-  }
-  if(f->host) {
-    rift_buf_adds(b, ",\"host.name\":");
-    rift_evjson_str(b, f->host, strlen(f->host));
-  }
-  if(f->source_ip) {
-    rift_buf_adds(b, ",\"source.ip\":");
-    rift_evjson_str(b, f->source_ip, strlen(f->source_ip));
-  }
-  if(f->destination_ip) {
-    rift_buf_adds(b, ",\"destination.ip\":");
-    rift_evjson_str(b, f->destination_ip, strlen(f->destination_ip));
-  }
-  rift_buf_adds(b, ",\"message\":");
-  rift_evjson_str(b, f->message, strlen(f->message));
-  if(f->details_json) {
-    rift_buf_adds(b, ",\"rift.finding.details\":");
-    rift_buf_adds(b, f->details_json);
-  }
-  rift_buf_adds(b, ",\"rift.finding.refs\":[");
-  for(i = 0; i < f->nrefs; i++) {
-    const struct rift_event_ref *r = &f->refs[i];
-    const char *path = r->file_id < (uint32_t)a->nfiles ? a->files[r->file_id]
-                                                        : "";
-    rift_buf_addf(b, "%s{\"log.file.path\":", i ? "," : "");
-    rift_evjson_str(b, path, strlen(path));
-    rift_buf_addf(b, ",\"offset\":%llu,\"record_id\":%llu,\"@timestamp\":",
-                  (unsigned long long)r->offset,
-                  (unsigned long long)r->record_id);
-    json_time(b, r->ts);
-    rift_buf_addch(b, '}');
-  }
-  rift_buf_adds(b, "]}\n");
-  net_out_flush(&a->run);
-  return b->err ? b->err : a->run.write_failed ? RIFT_IO : RIFT_OK;
+  struct findout out;
+  struct rift_finding_sink shown, sink;
+  struct evsave *save = NULL;
+  rift_err rc;
+  findout_init(&out, &a->src, a->jsonl);
+  findout_sink(&out, &shown);
+  sink = shown;
+  if(!a->nosave)
+    save = evsave_start(&a->src, source, &shown, &sink);
+  rc = run(&a->model, &sink);
+  findout_release(&out);
+  evsave_finish(&save);
+  return rc;
 }
 
 static rift_err report_rare(struct an *a)
 {
-  struct rift_finding_sink sink = { finding_out, a };
-  return rift_net_rare(&a->model, &sink);
+  return findings(a, "net.rare", rift_net_rare);
 }
 
 int net_rare(int argc, char **argv)
 {
   static const char usage[] =
-    "usage: rift net rare [options] FILE...\n"
+    "usage: rift net rare [options] EVIDENCE... | CASE\n"
     "\n"
     "Rare external destinations: addresses that few internal hosts\n"
     "contacted, scored higher when first seen late in the evidence, when\n"
@@ -244,26 +206,27 @@ int net_rare(int argc, char **argv)
     "fingerprint that is no browser's and reached several rare\n"
     "destinations (the pattern of Emotet-like malware).  Thresholds,\n"
     "weights, internal networks and browser fingerprints: rules/net/.\n"
-    "\n" AN_OPTS;
+    "Over a CASE the findings are also saved in it (once).\n"
+    "\n" SAVE_OPT AN_OPTS;
   return analytics(argc, argv, usage, 1, report_rare);
 }
 
 static rift_err report_beacons(struct an *a)
 {
-  struct rift_finding_sink sink = { finding_out, a };
-  return rift_net_beacons(&a->model, &sink);
+  return findings(a, "net.beacon", rift_net_beacons);
 }
 
 int net_beacons(int argc, char **argv)
 {
   static const char usage[] =
-    "usage: rift net beacons [options] FILE...\n"
+    "usage: rift net beacons [options] EVIDENCE... | CASE\n"
     "\n"
     "Beacons: connections from an internal host to an external address at\n"
     "regular intervals with regular sizes, scored in [0,1] as RITA does\n"
     "(interval skew and dispersion, size skew, dispersion and smallness,\n"
-    "share of the time span covered); and long connections.\n"
-    "\n" AN_OPTS;
+    "persistence until the end of the evidence); and long connections.\n"
+    "Over a CASE the findings are also saved in it (once).\n"
+    "\n" SAVE_OPT AN_OPTS;
   return analytics(argc, argv, usage, 2, report_beacons);
 }
 
@@ -272,7 +235,7 @@ static const char *const table_names[] = { "protocol", "host", "port" };
 static rift_err sum_row(void *ctx, const struct rift_sumrow *r)
 {
   struct an *a = ctx;
-  struct rift_buf *b = &a->run.out;
+  struct rift_buf *b = &a->out;
   static int last_table = -1;
   if(a->jsonl) {
     rift_buf_addf(b, "{\"rift.summary.table\":\"%s\",\"key\":",
@@ -330,13 +293,13 @@ static rift_err sum_row(void *ctx, const struct rift_sumrow *r)
     rift_buf_addch(b, '\n');
   }
   if(b->len > (1u << 20))
-    net_out_flush(&a->run);
+    out_flush(a);
   return b->err;
 }
 
 static rift_err report_summary(struct an *a)
 {
-  struct rift_buf *b = &a->run.out;
+  struct rift_buf *b = &a->out;
   if(!a->jsonl) {
     rift_buf_addf(b, "%llu events, %llu flows, ",
                   (unsigned long long)a->model.events,
@@ -352,7 +315,7 @@ static rift_err report_summary(struct an *a)
 int net_summary(int argc, char **argv)
 {
   static const char usage[] =
-    "usage: rift net summary [options] FILE...\n"
+    "usage: rift net summary [options] EVIDENCE... | CASE\n"
     "\n"
     "Traffic by protocol (transport/application), by address (internal and\n"
     "external; bytes each way) and by destination port: flows, packets,\n"
@@ -366,8 +329,7 @@ int net_summary(int argc, char **argv)
 static rift_err host_row(void *ctx, const struct rift_hostrow *r)
 {
   struct an *a = ctx;
-  struct rift_buf *b = &a->run.out;
-  a->nfindings++;
+  struct rift_buf *b = &a->out;
   if(a->jsonl) {
     rift_buf_adds(b, "{\"rift.indicator\":");
     rift_evjson_str(b, r->indicator, strlen(r->indicator));
@@ -407,7 +369,8 @@ static rift_err report_hosts(struct an *a)
 int net_hosts(int argc, char **argv)
 {
   static const char usage[] =
-    "usage: rift net hosts -m IP|DOMAIN|JA3|JA4 [-m ...] [options] FILE...\n"
+    "usage: rift net hosts -m IP|DOMAIN|JA3|JA4 [-m ...] [options] "
+    "EVIDENCE... | CASE\n"
     "\n"
     "Every internal host that talked to the indicator: connections to an\n"
     "address; DNS queries, TLS SNI and HTTP Host names for a domain (and\n"

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/evsrc.h"
 #include "core/progress.h"
 #include "core/rtime.h"
 #include "fmt/format.h"
@@ -35,9 +36,11 @@
 
 static const char usage_str[] =
   "usage: rift net <verb> [options] FILE...\n"
+  "       rift net <verb> [options] CASE     (or: rift net CASE <verb>)\n"
   "\n"
   "The network view of captures (pcap, pcapng), Zeek logs (conn, dns, http,\n"
-  "ssl, x509; TSV or JSON) and Suricata eve.json.\n"
+  "ssl, x509; TSV or JSON) and Suricata eve.json, or of a case made by\n"
+  "rift triage from them.\n"
   "\n"
   "verbs:\n"
   "  tls       TLS and QUIC handshakes: addresses, SNI, JA3, JA3S, JA4,\n"
@@ -84,7 +87,28 @@ int cmd_net(int argc, char **argv)
     if(!strcmp(argv[1], net_verbs[i].name))
       return net_verbs[i].fn(argc - 1, argv + 1);
   }
-  usage_die(usage_str, "'%s' is not a net verb", argv[1]);
+  /* rift net CASE VERB [options]: the same as rift net VERB [options] CASE */
+  if(argc >= 3) {
+    char db[4096];
+    for(i = 0; net_verbs[i].name; i++) {
+      if(!strcmp(argv[2], net_verbs[i].name) &&
+         evsrc_is_case(argv[1], db, sizeof(db))) {
+        char **v = malloc((size_t)argc * sizeof(*v));
+        int k, n = 0, status;
+        if(!v)
+          die("out of memory");
+        v[n++] = argv[2];
+        for(k = 3; k < argc; k++)
+          v[n++] = argv[k];
+        v[n++] = argv[1];
+        status = net_verbs[i].fn(n, v);
+        free(v);
+        return status;
+      }
+    }
+  }
+  usage_die(usage_str, "'%s' is not a net verb (nor a case followed by "
+            "one)", argv[1]);
 }
 
 /* --- shared input loop -------------------------------------------------- */
@@ -122,9 +146,30 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
   rift_progress_update(ctx, done);
 }
 
+static rift_err case_batch(void *ctx, struct rift_batch *b)
+{
+  struct net_run *r = ctx;
+  return r->sink.batch(r->sink.ctx, b);
+}
+
 int net_run(struct net_run *r, int nfiles, char **files)
 {
   int i, status = RIFT_EXIT_OK;
+  char db[4096];
+  if(nfiles >= 1 && evsrc_is_case(files[0], db, sizeof(db))) {
+    /* a case: the events the triage stored (evsrc reads it alone) */
+    struct evsrc es;
+    rift_err rc;
+    memset(&es, 0, sizeof(es));
+    es.quiet = r->quiet;
+    rc = evsrc_read(&es, files, nfiles, case_batch, r);
+    if(rc && rc != RIFT_IO)
+      fprintf(stderr, "rift: %s: %s\n", files[0], rift_strerror(rc));
+    if(rc || es.input_errors)
+      status = RIFT_EXIT_INPUT_ERRORS;
+    evsrc_release(&es);
+    return status;
+  }
   for(i = 0; i < nfiles; i++) {
     struct rift_source src;
     struct rift_diag d;

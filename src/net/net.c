@@ -62,6 +62,8 @@ struct rift_net {
   struct lru lru[L__N];
   struct rift_flow *freelist;
   size_t nfree;
+  size_t napp;             /* application parser states alive */
+  uint64_t ooo_bytes;      /* out-of-order TCP bytes held, all flows */
   int64_t now, last_sweep;
   uint64_t next_id;
   unsigned diags;
@@ -317,9 +319,10 @@ static void free_app(struct rift_net *n, struct rift_flow *f)
   }
   free(f->app_state);
   f->app_state = NULL;
+  n->napp--;
 }
 
-static void free_tcp(struct rift_flow *f)
+static void free_tcp(struct rift_net *n, struct rift_flow *f)
 {
   int d;
   if(!f->tcp)
@@ -328,6 +331,7 @@ static void free_tcp(struct rift_flow *f)
     struct tcp_seg *s = f->tcp->ooo[d], *next;
     for(; s; s = next) {
       next = s->next;
+      n->ooo_bytes -= s->len;
       free(s);
     }
   }
@@ -365,7 +369,7 @@ static void end_flow(struct rift_net *n, struct rift_flow *f, uint8_t why)
   f->state |= why;
   app_final(n, f);
   free_app(n, f);
-  free_tcp(f);
+  free_tcp(n, f);
   n->st.flows++;
   if(n->out.flow)
     deliver_err(n, n->out.flow(n->out.ctx, f));
@@ -526,10 +530,10 @@ static struct rift_flow *lookup(struct rift_net *n, const struct rift_pkt *p,
 
 /* --- applications ----------------------------------------------------------- */
 
-static void stop_reassembly(struct rift_flow *f)
+static void stop_reassembly(struct rift_net *n, struct rift_flow *f)
 {
   f->bypass = 1;
-  free_tcp(f);
+  free_tcp(n, f);
 }
 
 static void tls_progress(struct rift_net *n, struct rift_flow *f,
@@ -538,7 +542,7 @@ static void tls_progress(struct rift_net *n, struct rift_flow *f,
   if(rift_tls_done(t)) {
     report_tls(n, f, t);
     free_app(n, f);
-    stop_reassembly(f);
+    stop_reassembly(n, f);
   }
 }
 
@@ -589,7 +593,7 @@ static void dns_tcp(struct rift_net *n, struct rift_flow *f, int dir,
   struct rift_buf *b = &s->tcp[dir];
   size_t off = 0;
   if(rift_buf_add(b, p, len)) {
-    stop_reassembly(f);
+    stop_reassembly(n, f);
     return;
   }
   while(b->len - off >= 2) {
@@ -611,10 +615,16 @@ static int start_app(struct rift_net *n, struct rift_flow *f, unsigned app)
               app == RIFT_APP_HTTP ? sizeof(struct rift_http) :
               app == RIFT_APP_QUIC ? sizeof(struct rift_quic) :
               sizeof(struct dns_state);
-  void *s = malloc(sz);
-  (void)n;
+  void *s;
+  /* memory stays bounded under a flood of half-open handshakes */
+  if(n->napp >= RIFT_NET_MAX_APP) {
+    n->st.app_skipped++;
+    return 0;
+  }
+  s = malloc(sz);
   if(!s)
     return 0;
+  n->napp++;
   switch(app) {
   case RIFT_APP_TLS:
     rift_tls_init(s);
@@ -638,14 +648,15 @@ static int start_app(struct rift_net *n, struct rift_flow *f, unsigned app)
   return 1;
 }
 
-static void give_up_detect(struct rift_flow *f, int dir, size_t len)
+static void give_up_detect(struct rift_net *n, struct rift_flow *f, int dir,
+                           size_t len)
 {
   f->detect_chunks[dir]++;
   f->detect_bytes[dir] += (uint32_t)(len < 0x7fffffff ? len : 0x7fffffff);
   if(f->detect_chunks[0] + f->detect_chunks[1] >= 2 * RIFT_NET_DETECT_CHUNKS ||
      f->detect_bytes[0] + f->detect_bytes[1] >= 2 * RIFT_NET_DETECT_BYTES) {
     f->app = RIFT_APP_UNKNOWN;
-    stop_reassembly(f);
+    stop_reassembly(n, f);
   }
 }
 
@@ -658,7 +669,7 @@ static void tcp_data(struct rift_net *n, struct rift_flow *f, int dir,
   case RIFT_APP_NONE:
     if((apps & RIFT_NET_APP_TLS) && rift_tls_sniff(p, len)) {
       if(!start_app(n, f, RIFT_APP_TLS)) {
-        stop_reassembly(f);
+        stop_reassembly(n, f);
         return;
       }
       f->tls_sync[dir] = 1;
@@ -668,20 +679,20 @@ static void tcp_data(struct rift_net *n, struct rift_flow *f, int dir,
     }
     if((apps & RIFT_NET_APP_HTTP) && rift_http_sniff(p, len)) {
       if(!start_app(n, f, RIFT_APP_HTTP)) {
-        stop_reassembly(f);
+        stop_reassembly(n, f);
         return;
       }
       break; /* fall through to the HTTP case below */
     }
     if((apps & RIFT_NET_APP_DNS) && (f->sport == 53 || f->cport == 53)) {
       if(!start_app(n, f, RIFT_APP_DNS)) {
-        stop_reassembly(f);
+        stop_reassembly(n, f);
         return;
       }
       dns_tcp(n, f, dir, p, len, pk);
       return;
     }
-    give_up_detect(f, dir, len);
+    give_up_detect(n, f, dir, len);
     return;
   case RIFT_APP_TLS: {
     struct rift_tls *t = f->app_state;
@@ -724,7 +735,7 @@ static void tcp_data(struct rift_net *n, struct rift_flow *f, int dir,
     }
     if(h->dir[0].done && h->dir[1].done) {
       f->bypass = 1;
-      free_tcp(f);
+      free_tcp(n, f);
     }
   }
 }
@@ -744,12 +755,12 @@ static void tcp_gap(struct rift_net *n, struct rift_flow *f, int dir)
     h->dir[dir].done = 1;
     if(h->dir[0].done && h->dir[1].done) {
       f->bypass = 1;
-      free_tcp(f);
+      free_tcp(n, f);
     }
     break;
   }
   case RIFT_APP_DNS:
-    stop_reassembly(f);
+    stop_reassembly(n, f);
     break;
   default:
     break;
@@ -773,8 +784,9 @@ static void drain(struct rift_net *n, struct rift_flow *f, int dir,
     t->ooo[dir] = s->next;
     t->ooo_n[dir]--;
     t->ooo_bytes[dir] -= s->len;
-    if((uint32_t)-rel < s->len) {
-      uint32_t skip = (uint32_t)-rel;
+    n->ooo_bytes -= s->len;
+    if(0u - (uint32_t)rel < s->len) {
+      uint32_t skip = 0u - (uint32_t)rel;
       t->next[dir] += s->len - skip;
       tcp_data(n, f, dir, s->data + skip, s->len - skip, pk);
     }
@@ -789,7 +801,8 @@ static void queue_seg(struct rift_net *n, struct rift_flow *f, int dir,
   struct rift_tcp *t = f->tcp;
   struct tcp_seg *s, **pp;
   if(t->ooo_n[dir] >= RIFT_TCP_MAX_OOO_SEGS ||
-     t->ooo_bytes[dir] + len > RIFT_TCP_MAX_OOO_BYTES) {
+     t->ooo_bytes[dir] + len > RIFT_TCP_MAX_OOO_BYTES ||
+     n->ooo_bytes + len > RIFT_NET_MAX_OOO_TOTAL) {
     /* the hole is not going to fill: skip it */
     tcp_gap(n, f, dir);
     if(!f->tcp || f->bypass)
@@ -812,9 +825,12 @@ static void queue_seg(struct rift_net *n, struct rift_flow *f, int dir,
       return;
     }
   }
+  if(n->ooo_bytes + len > RIFT_NET_MAX_OOO_TOTAL)
+    return;
   s = malloc(sizeof(*s) + len);
   if(!s)
     return;
+  n->ooo_bytes += len;
   s->seq = seq;
   s->len = len;
   memcpy(s->data, p, len);
@@ -839,7 +855,7 @@ static void tcp_segment(struct rift_net *n, struct rift_flow *f, int dir,
       return;
     t = calloc(1, sizeof(*t));
     if(!t) {
-      stop_reassembly(f);
+      stop_reassembly(n, f);
       return;
     }
     f->tcp = t;
@@ -866,7 +882,7 @@ static void tcp_segment(struct rift_net *n, struct rift_flow *f, int dir,
     rel = 0;
   }
   if(rel < 0) {
-    uint32_t skip = (uint32_t)-rel;
+    uint32_t skip = 0u - (uint32_t)rel;
     if(skip >= len)
       return; /* retransmission */
     data += skip;

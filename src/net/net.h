@@ -53,6 +53,8 @@
 #define RIFT_NET_DETECT_CHUNKS 16       /* segments looked at per side */
 #define RIFT_NET_DETECT_BYTES (16u * 1024)
 #define RIFT_NET_DNS_PENDING 16
+#define RIFT_NET_MAX_APP 65536          /* parser states (handshakes) alive */
+#define RIFT_NET_MAX_OOO_TOTAL (256u << 20) /* out-of-order bytes, all flows */
 
 /* Which application protocols to parse (rift_net_opts.apps). */
 #define RIFT_NET_APP_TLS 0x01
@@ -144,6 +146,7 @@ struct rift_net_stats {
   uint64_t packets, bytes, not_ip, bad, fragments, reassembled;
   uint64_t flows, evicted, tls, dns, http, quic_decrypted;
   uint64_t tcp_gaps;
+  uint64_t app_skipped;   /* flows not parsed: RIFT_NET_MAX_APP reached */
 };
 
 struct rift_net;

@@ -361,6 +361,30 @@ rift_err rift_netev_tls(struct rift_netev *e, const struct rift_flow *f,
   if(ch) {
     for(i = 0; i < ch->nalpn; i++)
       alpn_value(e, ev, RIFT_F_RIFT_TLS_CLIENT_ALPN, ch, i);
+    /* what the client offered: cipher suites (IANA names, else hex) and
+     * versions, GREASE left out */
+    for(i = 0; i < ch->nciphers; i++) {
+      const char *cn;
+      char hx[8];
+      if(rift_tls_grease(ch->ciphers[i]))
+        continue;
+      cn = rift_tls_cipher_name(ch->ciphers[i]);
+      if(cn) {
+        SR(TLS_CLIENT_SUPPORTED_CIPHERS, cn);
+      }
+      else {
+        snprintf(hx, sizeof(hx), "0x%04x", ch->ciphers[i]);
+        S(TLS_CLIENT_SUPPORTED_CIPHERS, hx);
+      }
+    }
+    for(i = 0; i < ch->nversions; i++) {
+      const char *pr;
+      size_t n;
+      if(rift_tls_grease(ch->versions[i]))
+        continue;
+      n = rift_tls_version_str(vs, ch->versions[i], &pr);
+      SN(RIFT_TLS_CLIENT_VERSIONS, vs, n);
+    }
   }
   rift_buf_init(&s, 1u << 20);
   for(i = 0; i < t->nhello; i++) {

@@ -73,7 +73,8 @@ struct pctx {
  *   OPB 2: interface[2] drops[2] ts_high[4] ts_low[4] caplen[4] origlen[4]
  */
 
-#define PCAPNG_MAX_IFACES 4096
+#define PCAPNG_MAX_IFACES 65536 /* mergecap writes one per input file */
+#define PCAPNG_MAX_REPORTS 20
 
 struct ngif {
   int dlt;
@@ -158,7 +159,7 @@ static uint64_t ng_walk(const struct rift_source *src, struct rift_net *net,
 {
   struct ngif *ifs = calloc(PCAPNG_MAX_IFACES, sizeof(*ifs));
   size_t nif = 0, off = 0;
-  uint64_t frame = 0;
+  uint64_t frame = 0, bad = 0;
   int swap = 0;
   if(!ifs)
     return 0;
@@ -169,8 +170,12 @@ static uint64_t ng_walk(const struct rift_source *src, struct rift_net *net,
     if(type == 0x0a0d0d0a) {
       uint32_t bom = rift_le32(b + 8);
       swap = bom == 0x4d3c2b1a;
-      if(!swap && bom != 0x1a2b3c4d)
+      if(!swap && bom != 0x1a2b3c4d) {
+        rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_CORRUPT, off,
+                         "pcapng section header with a bad byte-order mark");
+        st->errors++;
         break;
+      }
       nif = 0; /* a new section has its own interfaces */
     }
     total = ng32(b + 4, swap);
@@ -184,6 +189,11 @@ static uint64_t ng_walk(const struct rift_source *src, struct rift_net *net,
     if(type == 1) {
       if(nif < PCAPNG_MAX_IFACES)
         ng_idb(&ifs[nif++], &c, swap);
+      else if(!bad++)
+        rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_LIMIT, off,
+                         "more than %u interfaces in a pcapng section: the "
+                         "packets of the others are skipped",
+                         PCAPNG_MAX_IFACES);
     }
     else if(type == 6 || type == 3 || type == 2) {
       uint32_t iface = 0, caplen, origlen;
@@ -192,8 +202,12 @@ static uint64_t ng_walk(const struct rift_source *src, struct rift_net *net,
       const uint8_t *data;
       if(type == 6) {
         const uint8_t *h = rift_cur_take(&c, 20);
-        if(!h)
+        if(!h) {
+          rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_CORRUPT, off,
+                           "truncated pcapng packet block");
+          st->errors++;
           break;
+        }
         iface = ng32(h, swap);
         tsv = (uint64_t)ng32(h + 4, swap) << 32 | ng32(h + 8, swap);
         caplen = ng32(h + 12, swap);
@@ -201,8 +215,12 @@ static uint64_t ng_walk(const struct rift_source *src, struct rift_net *net,
       }
       else if(type == 2) {
         const uint8_t *h = rift_cur_take(&c, 20);
-        if(!h)
+        if(!h) {
+          rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_CORRUPT, off,
+                           "truncated pcapng packet block");
+          st->errors++;
           break;
+        }
         iface = ng16(h, swap);
         tsv = (uint64_t)ng32(h + 4, swap) << 32 | ng32(h + 8, swap);
         caplen = ng32(h + 12, swap);
@@ -210,8 +228,12 @@ static uint64_t ng_walk(const struct rift_source *src, struct rift_net *net,
       }
       else {
         const uint8_t *h = rift_cur_take(&c, 4);
-        if(!h)
+        if(!h) {
+          rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_CORRUPT, off,
+                           "truncated pcapng packet block");
+          st->errors++;
           break;
+        }
         origlen = ng32(h, swap);
         caplen = origlen < rift_cur_left(&c) ? origlen
                                              : (uint32_t)rift_cur_left(&c);
@@ -227,9 +249,12 @@ static uint64_t ng_walk(const struct rift_source *src, struct rift_net *net,
                         off);
       }
       else if(frame > skip) {
-        rift_diag_report(d, RIFT_DIAG_WARN, RIFT_CORRUPT, off,
-                         "frame %llu: bad packet block",
-                         (unsigned long long)frame);
+        if(bad++ < PCAPNG_MAX_REPORTS)
+          rift_diag_report(d, RIFT_DIAG_WARN, RIFT_CORRUPT, off,
+                           "frame %llu: %s", (unsigned long long)frame,
+                           iface < nif ? "packet data past its block"
+                                       : "packet of an unknown interface");
+        st->errors++;
       }
     }
     off += total;

@@ -16,62 +16,12 @@ rift, netdir = sys.argv[1], sys.argv[2]
 sys.path.insert(0, netdir)
 import pcapgen as g
 
-random.seed(20240301)
 tmp = tempfile.mkdtemp(prefix='rift-net-')
 atexit.register(shutil.rmtree, tmp, True)
-certs = g.Certs(tmp)
-T0, SPAN = 1709283600.0, 7200.0
-sites = [(f'www.{n}.example', f'203.0.113.{10 + i}') for i, n in
-         enumerate(['news', 'mail', 'search', 'video', 'shop', 'wiki'])]
-chains = {n: certs.leaf(n) for n, _ in sites}
-hosts = [f'10.1.0.{i}' for i in range(10, 16)]
-infected, c2 = '10.1.0.13', '198.51.100.66'
-spread = [f'198.51.100.{i}' for i in range(70, 75)]
-c2chain = certs.self_signed('c2')
-spreadchains = {ip: certs.self_signed('srv' + ip.split('.')[-1]) for ip in spread}
-
-cap = os.path.join(tmp, 'scenario.pcap')
-pc = g.Pcap(cap)
-port = [40000]
-def nport():
-    port[0] += 1
-    return port[0]
-qid = [1]
-visits = 0
-for h in hosts:
-    for name, ip in sites:
-        for _ in range(15):
-            t = T0 + random.uniform(0, SPAN - 30)
-            sp = nport()
-            qid[0] += 1
-            pc.ip(t, h, '10.1.0.1', 17, g.udp(sp, 53, g.dns_query(qid[0], name)))
-            pc.ip(t + 0.004, '10.1.0.1', h, 17, g.udp(53, sp, g.dns_answer(qid[0], name, ip)))
-            g.tls_session(pc, t + 0.01, h, nport(), ip, 443, g.chrome_hello(name),
-                          chains[name], random.randrange(300, 900),
-                          random.randrange(2000, 60000))
-            visits += 1
-beacons = 0
-t = T0 + 3900
-while t < T0 + SPAN - 5:
-    g.tls_session(pc, t, infected, nport(), c2, 443, g.malware_hello(), c2chain,
-                  180 + random.randrange(16), 120 + random.randrange(16))
-    beacons += 1
-    t += 60 + random.uniform(-5, 5)
-for ip in spread:
-    for _ in range(3):
-        g.tls_session(pc, T0 + random.uniform(3700, SPAN - 30), infected, nport(),
-                      ip, 443, g.malware_hello(), spreadchains[ip], 400, 2000)
-pc.close()
-
-longcap = os.path.join(tmp, 'long.pcap')
-pc = g.Pcap(longcap)
-tc = g.Tcp(pc, T0, '10.1.0.20', 50000, '192.0.2.200', 22)
-for i in range(12):
-    tc.send(0, os.urandom(48))
-    tc.send(1, os.urandom(48))
-    tc.idle(600)
-tc.close()
-pc.close()
+sc = g.scenario(tmp)
+cap, longcap, sites, hosts = sc['cap'], sc['longcap'], sc['sites'], sc['hosts']
+infected, c2, spread = sc['infected'], sc['c2'], sc['spread']
+visits, beacons = sc['visits'], sc['beacons']
 
 def run(*args):
     p = subprocess.run([rift, 'net', *args], capture_output=True, text=True)
@@ -102,43 +52,43 @@ check('C2 sessions: self-signed, no SNI, one per beacon (%d)' % beacons,
 
 # beacons
 f, rc, err = run('beacons', '--jsonl', cap, longcap)
-b = [x for x in f if x['rift.finding.source'] == 'net.beacon']
+b = [x for x in f if x['source'] == 'net.beacon']
 check('one beacon found: %s -> %s' % (infected, c2),
-      len(b) == 1 and b[0]['source.ip'] == infected and b[0]['destination.ip'] == c2,
-      [(x['source.ip'], x['destination.ip'], x['rift.finding.details']['score']) for x in b])
+      len(b) == 1 and b[0]['source_ip'] == infected and b[0]['destination_ip'] == c2,
+      [(x['source_ip'], x['destination_ip'], x['details']['score']) for x in b])
 if b:
-    d = b[0]['rift.finding.details']
+    d = b[0]['details']
     check('beacon score in [0.8, 1] with a ~60 s interval (score %.3f, %.1f s)'
           % (d['score'], d['median_interval_s']),
           0.8 <= d['score'] <= 1 and 55 <= d['median_interval_s'] <= 65 and
           d['connections'] == beacons, d)
     check('beacon finding points at its evidence (file, offset, frame)',
-          b[0]['rift.finding.refs'] and all(r['offset'] > 0 and r['record_id'] > 0
-                                            for r in b[0]['rift.finding.refs']))
-lc = [x for x in f if x['rift.finding.source'] == 'net.long_connection']
+          b[0]['events'] and all(r['offset'] > 0 and r['record_id'] > 0
+                                            for r in b[0]['events']))
+lc = [x for x in f if x['source'] == 'net.long_connection']
 check('the two-hour connection is a long connection, nothing else is',
-      len(lc) == 1 and lc[0]['destination.ip'] == '192.0.2.200', lc)
+      len(lc) == 1 and lc[0]['destination_ip'] == '192.0.2.200', lc)
 
 # rare destinations and the fingerprint pattern
 f, rc, err = run('rare', '--jsonl', cap)
-rare = {x['destination.ip']: x for x in f if x['rift.finding.source'] == 'net.rare'}
+rare = {x['destination_ip']: x for x in f if x['source'] == 'net.rare'}
 check('C2 is a rare destination: high, self-signed, non-browser, late, unnamed',
-      c2 in rare and rare[c2]['rift.finding.level'] == 'high' and
-      rare[c2]['rift.finding.details']['self_signed'] and
-      rare[c2]['rift.finding.details']['non_browser'] and
-      rare[c2]['rift.finding.details']['late'] and
-      not rare[c2]['rift.finding.details']['named'], rare.get(c2))
+      c2 in rare and rare[c2]['level'] == 'high' and
+      rare[c2]['details']['self_signed'] and
+      rare[c2]['details']['non_browser'] and
+      rare[c2]['details']['late'] and
+      not rare[c2]['details']['named'], rare.get(c2))
 check('the five other self-signed servers are rare destinations',
       all(ip in rare for ip in spread), sorted(rare))
 check('no common site is flagged', not any(ip in rare for _, ip in sites),
       [ip for _, ip in sites if ip in rare])
-fp = [x for x in f if x['rift.finding.source'] == 'net.fingerprint']
+fp = [x for x in f if x['source'] == 'net.fingerprint']
 check('one non-browser fingerprint reaching the 6 rare destinations',
-      len(fp) == 1 and fp[0]['rift.finding.details']['rare_destinations'] == 6 and
-      fp[0]['rift.finding.details']['internal_hosts'] == [infected],
-      [x['rift.finding.details'] for x in fp])
+      len(fp) == 1 and fp[0]['details']['rare_destinations'] == 6 and
+      fp[0]['details']['internal_hosts'] == [infected],
+      [x['details'] for x in fp])
 check('no browser fingerprint is flagged',
-      all(x['rift.finding.details']['ja4'] != chrome for x in fp))
+      all(x['details']['ja4'] != chrome for x in fp))
 
 # who talked to them
 h, rc, err = run('hosts', '--jsonl', '-m', c2, '-m', 'www.news.example', cap)

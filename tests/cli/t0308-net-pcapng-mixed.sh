@@ -21,3 +21,29 @@ if [ "$n" -ge 5 ] && cmp -s "$T/parts.txt" "$T/mixed.txt"; then
 else
   echo "FAIL net pcapng mixed: $(diff "$T/parts.txt" "$T/mixed.txt" | head -5)"
 fi
+# 5000 interfaces (more than libpcap takes and more than the old cap of
+# rift's walker), alternating link types and snapshot lengths; one TLS
+# handshake on interface 4999 (raw IP) must be found.
+python3 - "$RIFT" "$T" "$(dirname "$(readlink -f "$0")")/../net" <<'PY'
+import json, struct, subprocess, sys
+rift, tmp, netdir = sys.argv[1], sys.argv[2], sys.argv[3]
+sys.path.insert(0, netdir)
+import pcapgen as g
+def block(t, body):
+    body += b'\0' * (-len(body) % 4)
+    return struct.pack('<II', t, len(body) + 12) + body + struct.pack('<I', len(body) + 12)
+out = block(0x0a0d0d0a, struct.pack('<IHHq', 0x1a2b3c4d, 1, 0, -1))
+for i in range(5000):
+    out += block(1, struct.pack('<HHI', 101 if i % 2 else 1, 0, 65535 - i))
+hello = g.chrome_hello('many.example')
+for k, (flags, seq, data) in enumerate([(g.SYN, 0, b''), (g.ACK | g.PSH, 1, hello)]):
+    ip = g.Pcap._ip('10.9.0.1', '192.0.2.9', 6, g.tcp_seg(51000, 443, seq, 0, flags, data), k, 0, False)
+    ts = (1700000000 + k) * 1000000
+    out += block(6, struct.pack('<IIIII', 4999, ts >> 32, ts & 0xffffffff, len(ip), len(ip)) + ip)
+open(f'{tmp}/many.pcapng', 'wb').write(out)
+p = subprocess.run([rift, 'net', 'tls', '--jsonl', f'{tmp}/many.pcapng'], capture_output=True, text=True)
+ev = [json.loads(l) for l in p.stdout.splitlines()]
+ok = len(ev) == 1 and ev[0].get('tls.client.server_name') == 'many.example' and p.returncode == 0
+print(('ok   ' if ok else 'FAIL ') + 'net pcapng with 5000 interfaces: the handshake on the last one'
+      + ('' if ok else f': {ev} {p.stderr[:300]}'))
+PY

@@ -324,3 +324,69 @@ def tls_session(pc, ts, c, cp, s, sp, hello, certs, req, resp, mss=1460,
     t.send(0, app_data(req))
     t.send(1, app_data(resp))
     return t.close()
+
+
+# --- the findings scenario (tests t0306, t0309) ------------------------------
+
+def scenario(tmp, seed=20240301):
+    """Six hosts browse six common sites (Chrome's ClientHello, CA-signed
+    certificates, DNS) for two hours; from the second hour one of them
+    beacons every 60 s (+-5 s) to a self-signed server with a ClientHello no
+    browser sends and reaches five more such servers a few times.  A second
+    capture holds a two-hour SSH-like connection.  Returns the facts."""
+    random.seed(seed)
+    certs = Certs(tmp)
+    T0, SPAN = 1709283600.0, 7200.0
+    sites = [(f'www.{n}.example', f'203.0.113.{10 + i}') for i, n in
+             enumerate(['news', 'mail', 'search', 'video', 'shop', 'wiki'])]
+    chains = {n: certs.leaf(n) for n, _ in sites}
+    hosts = [f'10.1.0.{i}' for i in range(10, 16)]
+    infected, c2 = '10.1.0.13', '198.51.100.66'
+    spread = [f'198.51.100.{i}' for i in range(70, 75)]
+    c2chain = certs.self_signed('c2')
+    spreadchains = {ip: certs.self_signed('srv' + ip.split('.')[-1]) for ip in spread}
+    cap = os.path.join(tmp, 'scenario.pcap')
+    pc = Pcap(cap)
+    port = [40000]
+
+    def nport():
+        port[0] += 1
+        return port[0]
+    qid, visits = 1, 0
+    for h in hosts:
+        for name, ip in sites:
+            for _ in range(15):
+                t = T0 + random.uniform(0, SPAN - 30)
+                sp = nport()
+                qid += 1
+                pc.ip(t, h, '10.1.0.1', 17, udp(sp, 53, dns_query(qid, name)))
+                pc.ip(t + 0.004, '10.1.0.1', h, 17,
+                      udp(53, sp, dns_answer(qid, name, ip)))
+                tls_session(pc, t + 0.01, h, nport(), ip, 443, chrome_hello(name),
+                            chains[name], random.randrange(300, 900),
+                            random.randrange(2000, 60000))
+                visits += 1
+    beacons = 0
+    t = T0 + 3900
+    while t < T0 + SPAN - 5:
+        tls_session(pc, t, infected, nport(), c2, 443, malware_hello(), c2chain,
+                    180 + random.randrange(16), 120 + random.randrange(16))
+        beacons += 1
+        t += 60 + random.uniform(-5, 5)
+    for ip in spread:
+        for _ in range(3):
+            tls_session(pc, T0 + random.uniform(3700, SPAN - 30), infected, nport(),
+                        ip, 443, malware_hello(), spreadchains[ip], 400, 2000)
+    pc.close()
+    longcap = os.path.join(tmp, 'long.pcap')
+    pc = Pcap(longcap)
+    tc = Tcp(pc, T0, '10.1.0.20', 50000, '192.0.2.200', 22)
+    for _ in range(12):
+        tc.send(0, os.urandom(48))
+        tc.send(1, os.urandom(48))
+        tc.idle(600)
+    tc.close()
+    pc.close()
+    return dict(cap=cap, longcap=longcap, sites=sites, hosts=hosts,
+                infected=infected, c2=c2, spread=spread, visits=visits,
+                beacons=beacons)
