@@ -36,6 +36,7 @@ struct cmd {
   C(endpoint, "endpoint findings: behaviour, indicators, logon attacks")   \
   C(logons, "logons by user, source and type; password attack findings") \
   C(proctree, "process trees from event logs, with activity and findings") \
+  C(report, "write the case report (CASE/report.html)")                     \
   C(selftest, "run the built-in unit tests")
 
 #define C(n, s) int cmd_##n(int argc, char **argv);

@@ -27,6 +27,8 @@
 #include "fmt/format.h"
 #include "map/map.h"
 #include "out/json.h"
+#include "out/report.h"
+#include "out/timeline.h"
 #include "source/hash.h"
 #include "source/walk.h"
 #include "store/store.h"
@@ -666,6 +668,52 @@ static rift_err level_add(void *ctx, const struct rift_store_count *c)
   return top_add(ctx, c);
 }
 
+/* CASE/timeline.csv (streamed from the case, bounded memory) and
+ * CASE/report.html, as DESIGN.md promises every case has. */
+static void write_outputs(struct triage *t)
+{
+  char path[PATH_MAX];
+  struct rift_store_filter f;
+  struct rift_store_iter *it;
+  struct rift_report_opts ro = { t->casedir, 2000 };
+  struct rift_batch b;
+  struct rift_buf out;
+  FILE *fp;
+  rift_err rc;
+  rift_buf_init(&out, (size_t)1 << 31);
+  snprintf(path, sizeof(path), "%s/timeline.csv", t->casedir);
+  fp = fopen(path, "w");
+  if(!fp)
+    die("%s: cannot write: %s", path, strerror(errno));
+  rift_timeline_header(&out, RIFT_TIMELINE_CSV);
+  rift_store_filter_init(&f);
+  rc = rift_store_iter_open(t->s, &f, &it);
+  if(rc)
+    die("%s: cannot read the case: %s", t->casedir, rift_store_errmsg(t->s));
+  rift_batch_init(&b);
+  while(!(rc = rift_store_iter_next(it, &b, 4096)) && b.n) {
+    const int64_t *ids = rift_store_iter_ids(it);
+    size_t i;
+    for(i = 0; i < b.n; i++)
+      rift_timeline_row(&out, RIFT_TIMELINE_CSV, &b.ev[i], ids[i]);
+    if(out.err || fwrite(out.buf, 1, out.len, fp) != out.len)
+      die("%s: cannot write", path);
+    rift_buf_reset(&out);
+  }
+  rift_store_iter_free(&it);
+  rift_batch_release(&b);
+  if(rc || fwrite(out.buf, 1, out.len, fp) != out.len || fclose(fp))
+    die("%s: cannot write the timeline", path);
+  rift_buf_reset(&out);
+  if(rift_report_html(t->s, &out, &ro))
+    die("%s: cannot build the report: %s", t->casedir, rift_store_errmsg(t->s));
+  snprintf(path, sizeof(path), "%s/report.html", t->casedir);
+  fp = fopen(path, "w");
+  if(!fp || fwrite(out.buf, 1, out.len, fp) != out.len || fclose(fp))
+    die("%s: cannot write the report", path);
+  rift_buf_release(&out);
+}
+
 static void summary(struct triage *t, double secs,
                     const struct rift_store_load_stats *ls,
                     const struct mctx *m)
@@ -682,7 +730,7 @@ static void summary(struct triage *t, double secs,
          fmt_count(n2, sizeof(n2), t->events), secs,
          secs > 0 ? (double)t->bytes / 1e6 / secs : 0.0, ls->load_s,
          ls->index_s);
-  printf("  case      %s/  (case.db, manifest.json)%s\n", t->casedir,
+  printf("  case      %s/  (case.db, manifest.json, timeline.csv, report.html)%s\n", t->casedir,
          tot.events != t->events ? "  [appended]" : "");
   memset(&tp, 0, sizeof(tp));
   tp.max = 5;
@@ -949,6 +997,7 @@ int cmd_triage(int argc, char **argv)
         rift_store_errmsg(t.s));
   memset(&mc, 0, sizeof(mc));
   write_manifest(&t, &mc);
+  write_outputs(&t);
   if(!t.quiet)
     summary(&t, (double)(rift_time_now() - t.t0) / 1e9, &ls, &mc);
   for(k = 0; k < t.nerr; k++)
