@@ -29,7 +29,7 @@ static const char usage_str[] =
   "                     low, medium, high, critical)\n"
   "      --no-save      do not save the findings in the CASE\n"
   "      --rules DIR    endpoint rules (default: built-in copy of\n"
-  "                     rules/endpoint, or $RIFT_RULES/endpoint)\n"
+  "                     rules/endpoint, or $RIFT_ENDPOINT_RULES)\n"
   "  -t, --threads N    parser threads (default: one per CPU)\n"
   "  -q, --quiet        do not report damaged input on stderr\n"
   "  -h, --help         this help\n";
