@@ -6,7 +6,8 @@ set -eu
 PKGS="gcc make meson ninja-build pkg-config clang libclang-rt-14-dev
 libsqlite3-dev sqlite3 libyaml-dev libpcre2-dev libarchive-dev libpcap-dev
 libssl-dev zlib1g-dev libzstd-dev liblzma-dev libcurl4-openssl-dev
-libyara-dev yara libevtx-utils tshark python3 xz-utils bc time"
+libyara-dev yara libevtx-utils tshark wireshark-common openssl python3
+xz-utils bc time libarchive-tools zstd"
 
 missing=""
 for p in $PKGS; do

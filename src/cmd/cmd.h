@@ -24,7 +24,15 @@ struct cmd {
 };
 
 #define RIFT_COMMANDS(C)                                                    \
+  C(triage, "evidence (files, folders, archives) into a case: case.db")    \
+  C(timeline, "a case's events in time order (csv, jsonl, timesketch)")    \
+  C(search, "find events in a case by keyword, regex or field value")      \
+  C(metrics, "event counts per host, channel, event id, provider")        \
+  C(export, "a case as ECS JSON documents (events and alerts)")            \
   C(dump, "print the records of any artifact rift reads (JSONL/JSON/XML)") \
+  C(hunt, "run Sigma rules over evidence and report the detections")      \
+  C(rules, "check Sigma rules: which rift runs, and why not the others") \
+  C(net, "network view: TLS fingerprints, flows, DNS, HTTP, rare hosts, beacons") \
   C(endpoint, "endpoint findings: behaviour, indicators, logon attacks")   \
   C(logons, "logons by user, source and type; password attack findings") \
   C(proctree, "process trees from event logs, with activity and findings") \

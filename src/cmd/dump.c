@@ -15,6 +15,7 @@
 #include "core/progress.h"
 #include "fmt/evtx.h"
 #include "fmt/format.h"
+#include "out/evjson.h"
 #include "source/source.h"
 
 static const char usage_str[] =

@@ -29,7 +29,7 @@
   K(WEBLOG, "weblog") K(CRON, "cron") K(SYSTEMD, "systemd")          \
   K(FLOW, "flow") K(DNS, "dns") K(HTTP, "http") K(TLS, "tls")        \
   K(ZEEK, "zeek") K(SURICATA, "suricata") K(SAMPLE, "sample")        \
-  K(TEXTLOG, "textlog")
+  K(TEXTLOG, "textlog") K(X509, "x509")
 
 enum rift_kind {
 #define K(e, s) RIFT_KIND_##e,
@@ -127,9 +127,5 @@ const struct rift_value *rift_event_get(const struct rift_event *e,
  * must hold 32 bytes).  Returns NULL for RIFT_V_NULL. */
 const char *rift_value_str(const struct rift_value *v, char *tmp,
                            size_t *len);
-
-/* Append e as one flat JSON object ("@timestamp", "host.name", core
- * members, then every field by its name; numbers unquoted). */
-rift_err rift_event_json(struct rift_buf *b, const struct rift_event *e);
 
 #endif

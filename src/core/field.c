@@ -70,13 +70,37 @@ static void init_locked(void)
     add_locked(static_names[i], strlen(static_names[i]));
 }
 
+/* Each thread remembers the names it interned last (direct-mapped by
+ * hash), so that parsers naming the same fields record after record do
+ * not take the global lock for every field.  Entries point at the
+ * interned copies, which live until exit. */
+#define TCACHE 512
+
+struct tcache_ent {
+  uint64_t h;
+  const char *name;
+  uint32_t len, id;
+};
+
+static _Thread_local struct tcache_ent tcache[TCACHE];
+
 uint32_t rift_field_id(const char *name, size_t len)
 {
+  uint64_t h = rift_hash(name, len);
+  struct tcache_ent *c = &tcache[h & (TCACHE - 1)];
   uint32_t id;
+  if(c->name && c->h == h && c->len == len && !memcmp(c->name, name, len))
+    return c->id;
   pthread_mutex_lock(&lock);
   init_locked();
   id = add_locked(name, len);
   pthread_mutex_unlock(&lock);
+  if(id && len <= UINT32_MAX) {
+    c->h = h;
+    c->len = (uint32_t)len;
+    c->id = id;
+    c->name = rift_field_name(id, NULL);
+  }
   return id;
 }
 

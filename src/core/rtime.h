@@ -43,6 +43,24 @@ void rift_time_split(int64_t ns, struct rift_tm *tm);
  * "2024-01-02 03:04:05.123+01:00"); naive times are UTC. */
 rift_err rift_time_parse(const char *s, size_t n, int64_t *ns);
 
+/* a + b and a - b on times from input (any value), saturating at the
+ * int64 range instead of overflowing. */
+static inline int64_t rift_time_add(int64_t a, int64_t b)
+{
+  int64_t r;
+  if(__builtin_add_overflow(a, b, &r))
+    return b > 0 ? INT64_MAX : INT64_MIN + 1;
+  return r;
+}
+
+static inline int64_t rift_time_sub(int64_t a, int64_t b)
+{
+  int64_t r;
+  if(__builtin_sub_overflow(a, b, &r))
+    return b < 0 ? INT64_MAX : INT64_MIN + 1;
+  return r;
+}
+
 /* Wall clock now, ns since epoch. */
 int64_t rift_time_now(void);
 

@@ -5,6 +5,9 @@
 
 #include "fmt/evtx.h"
 #include "fmt/format.h"
+#include "fmt/eve.h"
+#include "fmt/zeek.h"
+#include "net/pcap.h"
 
 static int sniff_evtx(const uint8_t *head, size_t n, const char *path,
                       uint64_t size)
@@ -22,9 +25,31 @@ static const struct rift_format fmt_evtx = {
   "evtx", "rift-evtx 1", sniff_evtx, rift_evtx_parse
 };
 
+static const struct rift_format fmt_pcap = {
+  "pcap", "rift-net 1 (libpcap)", rift_pcap_sniff, rift_pcap_parse
+};
+
+static const struct rift_format fmt_pcapng = {
+  "pcapng", "rift-net 1 (libpcap)", rift_pcapng_sniff, rift_pcap_parse
+};
+
+static const struct rift_format fmt_zeek = {
+  "zeek", "rift-zeek 1 (conn dns http ssl x509; tsv json)", rift_zeek_sniff,
+  rift_zeek_parse
+};
+
+static const struct rift_format fmt_eve = {
+  "eve", "rift-eve 1 (flow dns http tls quic alert)", rift_eve_sniff,
+  rift_eve_parse
+};
+
 /* One line per format; keep the most specific sniffers first. */
 const struct rift_format *const rift_formats[] = {
   &fmt_evtx,
+  &fmt_pcap,
+  &fmt_pcapng,
+  &fmt_zeek,
+  &fmt_eve,
   NULL
 };
 
@@ -49,6 +74,36 @@ const struct rift_format *rift_format_find(const char *name)
   for(i = 0; rift_formats[i]; i++) {
     if(!strcmp(rift_formats[i]->name, name))
       return rift_formats[i];
+  }
+  return NULL;
+}
+
+/* Extensions that claim a format (lowercase). */
+static const struct {
+  const char *ext, *format;
+} claims[] = {
+  { ".evtx", "evtx" },
+};
+
+const char *rift_format_claimed(const char *path)
+{
+  const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+  size_t i, k, n;
+  if(!dot || (slash && dot < slash))
+    return NULL;
+  n = strlen(dot);
+  for(i = 0; i < sizeof(claims) / sizeof(claims[0]); i++) {
+    if(strlen(claims[i].ext) != n)
+      continue;
+    for(k = 0; k < n; k++) {
+      char c = dot[k];
+      if(c >= 'A' && c <= 'Z')
+        c = (char)(c + 32);
+      if(c != claims[i].ext[k])
+        break;
+    }
+    if(k == n)
+      return claims[i].format;
   }
   return NULL;
 }

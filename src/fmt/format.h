@@ -43,6 +43,10 @@ struct rift_parse_opts {
   unsigned threads;      /* parser threads (0 = one per CPU) */
   unsigned flags;        /* format-specific (e.g. RIFT_EVTX_CARVE) */
   const char *host_hint; /* host name when the artifact has none */
+  /* progress (may be NULL): called on the parsing thread now and then with
+   * the bytes of the input read so far and its size */
+  void (*progress)(void *ctx, uint64_t done, uint64_t total);
+  void *progress_ctx;
 };
 
 /* Counts a parse reports (the case manifest stores them). */
@@ -71,5 +75,10 @@ extern const struct rift_format *const rift_formats[];
 const struct rift_format *rift_format_sniff(const uint8_t *head, size_t n,
                                             const char *path, uint64_t size);
 const struct rift_format *rift_format_find(const char *name);
+
+/* The format an input's file name claims by its extension (".evtx" ->
+ * "evtx"), or NULL.  Recognition never trusts names; this only lets a
+ * caller report an input that claims a format and is not one. */
+const char *rift_format_claimed(const char *path);
 
 #endif

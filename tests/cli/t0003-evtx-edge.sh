@@ -33,7 +33,7 @@ PY
 n1=$("$RIFT" dump -q <(python3 -c "import sys;d=open(sys.argv[1],'rb').read();sys.stdout.buffer.write(d[:4096+65536])" "$SRC") | wc -l)
 out=$("$RIFT" dump -q --format events "$T/big.evtx")
 got=$(printf '%s\n' "$out" | grep -c '"rift.kind":"evtx"')
-minoff=$(printf '%s\n' "$out" | sed -n 's/.*"rift.offset":\([0-9]*\).*/\1/p' | sort -n | head -1)
+minoff=$(printf '%s\n' "$out" | sed -n 's/.*"rift.source.offset":\([0-9]*\).*/\1/p' | sort -n | head -1)
 if [ "$got" = "$n1" ] && [ "${minoff:-0}" -gt 4294967296 ]; then
   echo "ok   file over 4 GiB: $got records, first at offset $minoff"
 else

@@ -72,6 +72,11 @@ const char *unit_path(struct unit *t, const char *rel);
   U(core_err) U(core_cur) U(core_buf) U(core_arena) U(core_hmap)          \
   U(core_field) U(core_utf16) U(core_time) U(core_pool) U(core_event)     \
   U(evtx_values) U(evtx_samples) U(evtx_damaged) U(evtx_programs)         \
+  U(store_roundtrip) U(walk_paths) U(map_winlog) U(out_writers)          \
+  U(sigma_values) U(sigma_modifiers) U(sigma_expand) U(sigma_conditions)  \
+  U(sigma_invalid) U(sigma_correlation) U(sigma_filters)                  \
+  U(net_ip) U(net_pkt) U(net_ja) U(net_tls) U(net_cid) U(net_quic)        \
+  U(net_dns) U(net_http) U(netan_cfg) U(netan_beacon) U(netan_model)         \
   U(endpoint_winev) U(endpoint_powershell) U(endpoint_rules)              \
   U(endpoint_proctree) U(endpoint_behaviour) U(endpoint_logons)
 

@@ -1,0 +1,97 @@
+/*
+ * walk.h - walking evidence: folders, archives, single files.
+ *
+ * rift_walk() calls fn once for every input under a path, in a stable
+ * order (folder entries sorted by name):
+ *
+ *   - a regular file: RIFT_WALK_FILE with real = the path to open;
+ *   - an archive (zip, 7z, tar, tar.gz/.bz2/.xz/.zst, rar, or a single
+ *     gzip/bzip2/xz/zstd-compressed file), recognised by its magic bytes:
+ *     RIFT_WALK_ARCHIVE once (its format and the problems met while
+ *     extracting), then each extracted member as RIFT_WALK_FILE with
+ *     path "ARCHIVE!member/path" and container = the archive's path;
+ *     archives inside archives are walked the same way up to max_depth;
+ *   - anything that cannot be read (a special file, a symbolic link
+ *     inside a folder, a file that cannot be opened): RIFT_WALK_BAD with
+ *     the reason in error.
+ *
+ * Archive members are extracted only into a fresh folder under o->tmpdir,
+ * never anywhere else: members whose path is absolute or contains a ".."
+ * component are refused (reported, not extracted); only regular files are
+ * written (links and devices are reported and skipped); files are created
+ * with O_EXCL|O_NOFOLLOW; the size of one member, the total extracted,
+ * the expansion ratio and the number of members are capped.  Members are
+ * deleted again once fn has seen them.
+ *
+ * Evidence is only ever opened read-only.  fn returning an error stops
+ * the walk and is returned.
+ */
+#ifndef RIFT_WALK_H
+#define RIFT_WALK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/diag.h"
+#include "core/err.h"
+
+enum rift_walk_kind { RIFT_WALK_FILE, RIFT_WALK_ARCHIVE, RIFT_WALK_BAD };
+
+struct rift_walk_item {
+  enum rift_walk_kind kind;
+  const char *path;      /* as shown to users and stored in the case */
+  const char *real;      /* where to open it (NULL for RIFT_WALK_BAD) */
+  const char *container; /* the archive it came from, or NULL */
+  uint64_t size;
+  /* RIFT_WALK_ARCHIVE */
+  const char *format;    /* "zip", "tar.gz", "7z", "gz"... */
+  const char *parser;    /* "libarchive 3.6.2" */
+  uint64_t members;      /* files extracted */
+  const char *const *problems; /* what went wrong, one line each */
+  size_t nproblems;
+  /* RIFT_WALK_BAD, or an archive that could not be read at all */
+  const char *error;
+  int benign;            /* RIFT_WALK_BAD by design (a link, a device),
+                            not damage */
+};
+
+struct rift_walk_opts {
+  const char *tmpdir;        /* an existing private folder for extraction */
+  uint64_t max_member;       /* bytes of one extracted member */
+  uint64_t max_total;        /* bytes extracted from one top-level input */
+  uint64_t max_ratio;        /* extracted bytes per archive byte */
+  uint64_t max_members;      /* members of one archive */
+  unsigned max_depth;        /* archives in archives, folders in folders */
+  /* a folder never to walk into (the case being written, when the
+   * evidence folder contains it): its device and inode, if skip_set */
+  uint64_t skip_dev, skip_ino;
+  int skip_set;
+};
+
+#define RIFT_WALK_MAX_MEMBER (8ull << 30)
+#define RIFT_WALK_MAX_TOTAL (64ull << 30)
+#define RIFT_WALK_MAX_RATIO 1000
+#define RIFT_WALK_MAX_MEMBERS 1000000
+#define RIFT_WALK_MAX_DEPTH 32
+#define RIFT_WALK_MAX_PROBLEMS 100
+
+/* Defaults above; tmpdir NULL (set it before walking an archive). */
+void rift_walk_opts_init(struct rift_walk_opts *o);
+
+typedef rift_err (*rift_walk_fn)(void *ctx, const struct rift_walk_item *it);
+
+rift_err rift_walk(const char *path, const struct rift_walk_opts *o,
+                   rift_walk_fn fn, void *ctx);
+
+/* An archive member's name as a relative path that stays inside the
+ * extraction folder: '/' and '\\' separate, empty and "." components are
+ * dropped; absolute names (leading separator, drive letter) and ".."
+ * components are refused.  Returns 1 with out set, or 0 with *why set. */
+int rift_walk_safe_path(const char *name, char *out, size_t cap,
+                        const char **why);
+
+/* Is the start of a file the magic of an archive or compressed stream
+ * rift_walk() opens?  Returns a short name ("zip", "gz"...) or NULL. */
+const char *rift_archive_sniff(const uint8_t *head, size_t n);
+
+#endif

@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# Oracle: see tests/oracle/net_certs.py for what is compared and against what.
+D=${RIFT_DATA:-$(cd "$(dirname "$0")/../../.." && pwd)/shared/data}
+if [ ! -d "$D/pcap" ]; then echo "skip net-certs (no sample data)"; exit 0; fi
+exec python3 "$(dirname "$0")/../oracle/net_certs.py" "$1" "$D"
