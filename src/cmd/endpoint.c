@@ -22,7 +22,7 @@ static const char usage_str[] =
   "indicators of rules/endpoint.  Each finding names its ATT&CK\n"
   "techniques and the events (file, offset, record id) behind it.\n"
   "Given a CASE (a folder made by rift triage), the findings are also\n"
-  "saved in the case (once: a second run does not add them again).\n"
+  "saved in the case, replacing those of an earlier run.\n"
   "\n"
   "  -j, --jsonl        one JSON object per finding\n"
   "  -l, --level L      only findings of level L or above (informational,\n"
