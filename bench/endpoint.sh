@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Endpoint analytics speed and memory: rift endpoint / proctree / logons
 # over a large EVTX file made of the real chunks of the process- and
-# logon-heavy samples (Sysmon, Security, DeepBlueCLI, EVTX-to-MITRE-Attack;
+# logon-heavy samples (Sysmon, Security, DeepBlueCLI;
 # ../shared/tools/evtx-concat), next to `rift dump --format events` (the
 # parse alone) as the baseline.  No peer tool that builds process trees
 # from EVTX is packaged in Debian 12, so the comparison is with rift's own
@@ -23,8 +23,9 @@ RIFT=$BUILD/rift
 if [ ! -s "$BIG" ]; then
   python3 "$TOOLS/evtx-concat" "$BIG" --size "$SIZE" \
     "$DATA/evtx/omerbenamram_evtx/sysmon.evtx" \
+    "$DATA/evtx/omerbenamram_evtx/security.evtx" \
     "$DATA/evtx/velociraptor/RDPAuth_Security.evtx" \
-    "$DATA/evtx/DeepBlueCLI" "$DATA/evtx/EVTX-to-MITRE-Attack" >&2
+    "$DATA/evtx/DeepBlueCLI" >&2
 fi
 events=$("$RIFT" dump -q --format events "$BIG" | wc -l)
 measure() { # cmd... -> "seconds rss_kb"

@@ -360,7 +360,7 @@ struct evsave {
   struct rift_store *st;
   struct rift_store_writer *w;
   struct rift_finding_sink store, next;
-  uint64_t n;
+  uint64_t n, replaced;
   char *db;
 #else
   int unused;
@@ -378,20 +378,6 @@ static rift_err tee(void *ctx, const struct rift_finding *f)
   return sv->next.emit ? sv->next.emit(sv->next.ctx, f) : RIFT_OK;
 }
 
-struct seen {
-  const char *source;
-  int found;
-};
-
-static rift_err look(void *ctx, const struct rift_store_finding *f)
-{
-  struct seen *s = ctx;
-  if(f->f.source && !strcmp(f->f.source, s->source)) {
-    s->found = 1;
-    return RIFT_LIMIT; /* stop the walk */
-  }
-  return RIFT_OK;
-}
 #endif
 
 struct evsave *evsave_start(const struct evsrc *s, const char *source,
@@ -401,7 +387,6 @@ struct evsave *evsave_start(const struct evsrc *s, const char *source,
 #ifdef EVSRC_HAVE_STORE
   struct evsave *sv;
   struct rift_diag d;
-  struct seen seen = { source, 0 };
   rift_err rc;
   if(!s->case_db)
     return NULL;
@@ -414,17 +399,11 @@ struct evsave *evsave_start(const struct evsrc *s, const char *source,
   if(rc)
     die("%s: cannot open the case for writing: %s", s->case_db,
         rift_strerror(rc));
-  rc = rift_store_findings(sv->st, look, &seen);
-  if(rc && rc != RIFT_LIMIT)
-    die("%s: cannot read the findings: %s", s->case_db, rift_strerror(rc));
-  if(seen.found) {
-    fprintf(stderr, "rift: %s: the case already holds %s findings; not "
-            "saving them again\n", s->case_db, source);
-    rift_store_free(&sv->st);
-    free(sv->db);
-    free(sv);
-    return NULL;
-  }
+  /* a new run replaces the findings of the previous one */
+  rc = rift_store_delete_findings(sv->st, source, &sv->replaced);
+  if(rc)
+    die("%s: cannot replace the earlier %s findings: %s", s->case_db,
+        source, rift_strerror(rc));
   rc = rift_store_writer_start(sv->st, 0, &sv->w);
   if(rc)
     die("%s: cannot write to the case: %s", s->case_db, rift_strerror(rc));
@@ -453,8 +432,9 @@ void evsave_finish(struct evsave **svp)
   rc = rift_store_writer_finish(&sv->w, NULL);
   if(rc)
     die("%s: writing the findings failed: %s", sv->db, rift_strerror(rc));
-  fprintf(stderr, "rift: %s: %llu findings saved in the case\n", sv->db,
-          (unsigned long long)sv->n);
+  fprintf(stderr, "rift: %s: %llu findings saved in the case (%llu of an "
+          "earlier run replaced)\n", sv->db, (unsigned long long)sv->n,
+          (unsigned long long)sv->replaced);
   rift_store_free(&sv->st);
   free(sv->db);
   free(sv);

@@ -34,7 +34,7 @@ static const char usage_str[] =
   "  -j, --json         one JSON object per tree (per line)\n"
   "      --no-findings  do not run the endpoint analytics\n"
   "      --rules DIR    endpoint rules (default: the built-in copy of\n"
-  "                     rules/endpoint, or $RIFT_RULES/endpoint)\n"
+  "                     rules/endpoint, or $RIFT_ENDPOINT_RULES)\n"
   "  -t, --threads N    parser threads (default: one per CPU)\n"
   "  -q, --quiet        do not report damaged input on stderr\n"
   "  -h, --help         this help\n"
@@ -112,6 +112,20 @@ static int selected(const struct rift_proctree *pt, uint32_t k,
     }
   }
   return 1;
+}
+
+/* Is an ancestor of k selected too (then k shows in its subtree)? */
+static int ancestor_selected(const struct rift_proctree *pt, uint32_t k,
+                             const struct opts *o)
+{
+  unsigned d = 0;
+  uint32_t p = pt->procs[k].parent;
+  while(p && d++ < RIFT_PT_MAX_DEPTH) {
+    if(selected(pt, p, o))
+      return (unsigned)(pt->procs[k].depth - pt->procs[p].depth) <= o->depth;
+    p = pt->procs[p].parent;
+  }
+  return 0;
 }
 
 static int has_selector(const struct opts *o)
@@ -631,7 +645,8 @@ int cmd_proctree(int argc, char **argv)
   out.o = &o;
   if(has_selector(&o)) {
     for(i = 1; i < pt->nprocs && !out.failed; i++) {
-      if(pt->procs[i].merged || !selected(pt, i, &o))
+      if(pt->procs[i].merged || !selected(pt, i, &o) ||
+         ancestor_selected(pt, i, &o))
         continue;
       shown++;
       if(o.json)

@@ -23,6 +23,7 @@
 #include "core/pool.h"
 #include "core/progress.h"
 #include "core/rtime.h"
+#include "detect/endpoint.h"
 #include "detect/sigma/sigma-sink.h"
 #include "fmt/format.h"
 #include "map/map.h"
@@ -48,6 +49,8 @@ static const char usage_str[] =
   "                      with while parsing; findings go into the case\n"
   "      --mapping FILE  Sigma logsource/field mapping instead of rift's\n"
   "      --placeholders FILE  values for the expand modifier\n"
+  "      --no-endpoint   do not run the endpoint analytics (process trees,\n"
+  "                      behaviour, logons: rift endpoint CASE runs them)\n"
   "      --append        add the evidence to an existing case (another host)\n"
   "      --force         replace an existing case\n"
   "  -t, --threads N     parser threads (default: one per CPU)\n"
@@ -55,7 +58,10 @@ static const char usage_str[] =
   "  -h, --help          this help\n"
   "\n"
   "Damaged or unreadable inputs are reported on stderr (path and reason)\n"
-  "and in the manifest; everything else is still read.  Exit status: 0,\n"
+  "and in the manifest; everything else is still read.  The endpoint\n"
+  "analytics (rift endpoint) run over this run's events and store their\n"
+  "findings in the case; after --append, `rift endpoint CASE` recomputes\n"
+  "them over the whole case.  Exit status: 0,\n"
   "1 if the run completed but some inputs had errors, 128 on failure.\n";
 
 #define STDERR_LINES_PER_INPUT 20
@@ -82,6 +88,8 @@ struct triage {
   struct sigma_opts so;
   struct rift_sigma *set;
   struct rift_sigma_sink *sk;
+  struct rift_eprules *eprules; /* endpoint analytics (NULL: off) */
+  struct rift_endpoint ep;
   int quiet;
   struct tin *cur;
   struct rift_hmap seen; /* sha256 -> file id, this run */
@@ -135,6 +143,12 @@ static rift_err sink_batch(void *ctx, struct rift_batch *b)
   }
   t->events += b->n;
   rift_progress_update(&t->prog, t->events);
+  if(t->eprules) {
+    /* the endpoint engine copies what it keeps from the batch */
+    rift_err rc = rift_endpoint_add_batch(&t->ep, b);
+    if(rc)
+      return rc;
+  }
   if(t->sk) {
     /* findings go to the case's finding sink (t->findings) */
     rift_err rc = rift_sigma_sink_batch(t->sk, b);
@@ -761,7 +775,7 @@ static void summary(struct triage *t, double secs,
   if(tot.findings)
     printf("  findings  %s: %s\n", fmt_count(n1, sizeof(n1), tot.findings),
            tp.line);
-  else if(t->rules)
+  else if(t->rules || t->eprules)
     printf("  findings  none\n");
   else
     printf("  findings  none (no rules: rift triage -r RULES, or rift hunt "
@@ -864,6 +878,7 @@ int cmd_triage(int argc, char **argv)
     { "output", required_argument, NULL, 'o' },
     { "append", no_argument, NULL, 'a' },
     { "force", no_argument, NULL, 'f' },
+    { "no-endpoint", no_argument, NULL, 'E' },
     { "threads", required_argument, NULL, 't' },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
@@ -875,7 +890,7 @@ int cmd_triage(int argc, char **argv)
   char tmpl[4200], *tmpdir, rules_abs[PATH_MAX];
   struct rift_buf rules_list;
   unsigned long load_errors = 0;
-  int force = 0, append = 0, c, i;
+  int force = 0, append = 0, endpoint = 1, c, i;
   size_t k;
   rift_err rc;
 
@@ -893,6 +908,9 @@ int cmd_triage(int argc, char **argv)
       break;
     case 'f':
       force = 1;
+      break;
+    case 'E':
+      endpoint = 0;
       break;
     case 't':
       t.threads = (unsigned)parse_count("--threads", optarg, 256);
@@ -951,6 +969,13 @@ int cmd_triage(int argc, char **argv)
         rift_store_errmsg(t.s));
   rift_store_event_sink(t.w, triage_prepare, &t, &t.store_sink);
   rift_store_finding_sink(t.w, &t.findings);
+  if(endpoint) {
+    struct rift_diag ed;
+    diag_stderr(&ed, "rules/endpoint");
+    if(rift_eprules_load(&t.eprules, NULL, &ed))
+      die("cannot load the endpoint rules");
+    rift_endpoint_init(&t.ep, t.eprules, RIFT_EP_ALL);
+  }
   if(t.set) {
     struct rift_sigma_run_opts ro;
     memset(&ro, 0, sizeof(ro));
@@ -991,6 +1016,11 @@ int cmd_triage(int argc, char **argv)
   rift_pool_free(&t.pool);
   if(t.sk && rift_sigma_sink_finish(t.sk))   /* correlations */
     die("out of memory while evaluating correlations");
+  if(t.eprules) {
+    rc = rift_endpoint_finish(&t.ep, &t.findings);
+    if(rc)
+      die("%s: endpoint analytics: %s", t.casedir, rift_strerror(rc));
+  }
   rc = rift_store_writer_finish(&t.w, &ls);
   if(rc)
     die("%s: writing the case failed: %s", t.casedir,
@@ -1007,6 +1037,10 @@ int cmd_triage(int argc, char **argv)
   rift_store_free(&t.s);
   rift_sigma_sink_free(&t.sk);
   rift_sigma_free(&t.set);
+  if(t.eprules) {
+    rift_endpoint_release(&t.ep);
+    rift_eprules_free(&t.eprules);
+  }
   rift_buf_release(&rules_list);
   return t.with_errors || load_errors ? RIFT_EXIT_INPUT_ERRORS : RIFT_EXIT_OK;
 }

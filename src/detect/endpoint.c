@@ -10,7 +10,7 @@
 
 #include "core/buf.h"
 #include "core/rtime.h"
-#include "detect/endpoint.h"
+#include "detect/endpoint-int.h"
 #include "detect/winev.h"
 
 rift_err rift_endpoint_init(struct rift_endpoint *ep,

@@ -849,9 +849,10 @@ rift_err rift_eprules_load(struct rift_eprules **r, const char *dir,
   struct dirent *de;
   rift_err rc;
   if(!dir) {
-    const char *env = getenv("RIFT_RULES");
+    /* (not RIFT_RULES: that one lists Sigma rule paths) */
+    const char *env = getenv("RIFT_ENDPOINT_RULES");
     if(env && *env) {
-      snprintf(envdir, sizeof(envdir), "%s/endpoint", env);
+      snprintf(envdir, sizeof(envdir), "%s", env);
       dir = envdir;
     }
   }

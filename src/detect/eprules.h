@@ -10,7 +10,7 @@
  *                    rules (see rules/endpoint/README.md for the syntax)
  *
  * rift_eprules_load(&r, dir, d) reads every *.yaml of dir in name order;
- * dir NULL means $RIFT_RULES/endpoint if set, else the copy built into
+ * dir NULL means $RIFT_ENDPOINT_RULES if set, else the copy built into
  * the binary (generated from rules/endpoint at build time), so the
  * defaults travel with the program.  Errors name the file and line.
  *

@@ -12,7 +12,7 @@
 
 #include "core/buf.h"
 #include "core/rtime.h"
-#include "detect/endpoint.h"
+#include "detect/endpoint-int.h"
 #include "detect/winev.h"
 
 struct idx {

@@ -7,7 +7,7 @@
 
 #include "core/field.h"
 #include "core/rtime.h"
-#include "detect/endpoint.h"
+#include "detect/endpoint-int.h"
 #include "detect/logons.h"
 #include "detect/winev.h"
 

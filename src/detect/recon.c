@@ -14,7 +14,7 @@
 
 #include "core/buf.h"
 #include "core/rtime.h"
-#include "detect/endpoint.h"
+#include "detect/endpoint-int.h"
 #include "detect/winev.h"
 
 static const char *const t_lolbin[] = { "T1218", NULL };

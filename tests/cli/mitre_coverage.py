@@ -53,16 +53,19 @@ def named(label_tech, techs):
 
 
 def sigma_cmd(rift, data):
-    """The Sigma engine's command line, if this rift has one."""
-    rules = os.path.join(data, 'sigma')
-    for r in ('rules', 'rules-threat-hunting', 'rules-emerging-threats'):
-        pass
+    """The Sigma engine's command line (rift hunt with SigmaHQ's rules/),
+    if this rift has one."""
+    rules = os.path.join(data, 'sigma', 'rules')
     h = subprocess.run([rift, '--help'], capture_output=True).stdout.decode()
-    if re.search(r'^\s+hunt\s', h, re.M) and os.path.isdir(
-            os.path.join(rules, 'rules')):
-        return [rift, 'hunt', '--jsonl', '--rules',
-                os.path.join(rules, 'rules')]
+    if re.search(r'^\s+hunt\s', h, re.M) and os.path.isdir(rules):
+        return [rift, 'hunt', '--jsonl', '-q', '-r', rules]
     return None
+
+
+def sigma_techniques(x):
+    """ATT&CK ids of a rift hunt --jsonl detection (ECS shape)."""
+    t = x.get('threat', {}).get('technique', {}).get('id', [])
+    return t if isinstance(t, list) else [t]
 
 
 def run_json(cmd):
@@ -100,8 +103,9 @@ def main():
         techs = sorted(set(t for x in fs for t in x.get('techniques', [])))
         sfs, stechs = [], []
         if sig:
-            sfs = [x for x in run_json(sig + [f]) if x.get('rule_id')]
-            stechs = sorted(set(t for x in sfs for t in x.get('techniques', [])))
+            sfs = [x for x in run_json(sig + [f]) if x.get('rule')]
+            stechs = sorted(set(t.upper() for x in sfs
+                                for t in sigma_techniques(x)))
         nm = named(tech, techs + stechs)
         anyf = 'yes' if fs or sfs else 'no'
         out.write('\t'.join([rel, tactic, tech, str(nev), str(len(fs)),

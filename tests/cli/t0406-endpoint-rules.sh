@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The endpoint rules are data: the copy built into rift is rules/endpoint;
-# --rules DIR and $RIFT_RULES replace it; a broken rule stops the run with
+# --rules DIR and $RIFT_ENDPOINT_RULES replace it; a broken rule stops the run with
 # the file and line; every command has --help.
 RIFT=$1
 F=${RIFT_DATA:-../shared/data}/evtx/DeepBlueCLI
@@ -29,9 +29,9 @@ mkdir -p "$T/r/endpoint"
 cp rules/endpoint/*.yaml "$T/r/endpoint/"
 sed -i 's/brute_force: {failures: [0-9]*/brute_force: {failures: 100000/' "$T/r/endpoint/behaviour.yaml"
 n1=$(grep -c '"logon.brute_force"' "$T/builtin.jsonl")
-n2=$(RIFT_RULES="$T/r" "$RIFT" endpoint --jsonl -q "$F" | grep -c '"logon.brute_force"')
-[ "$n1" -ge 1 ] && [ "$n2" -eq 0 ] && ok "RIFT_RULES threshold turns brute force off ($n1 -> $n2)" \
-  || fail "RIFT_RULES threshold: $n1 -> $n2"
+n2=$(RIFT_ENDPOINT_RULES="$T/r/endpoint" "$RIFT" endpoint --jsonl -q "$F" | grep -c '"logon.brute_force"')
+[ "$n1" -ge 1 ] && [ "$n2" -eq 0 ] && ok "RIFT_ENDPOINT_RULES threshold turns brute force off ($n1 -> $n2)" \
+  || fail "RIFT_ENDPOINT_RULES threshold: $n1 -> $n2"
 
 # a broken regular expression: exit 128, file and line named
 cp rules/endpoint/*.yaml "$T/"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The analytics over a CASE give what they give over the evidence the case
 # was made from (proctree, logons, endpoint findings with their supporting
-# events), and rift endpoint CASE saves its findings in case.db once.
+# events); rift triage stores the endpoint findings in the case, and
+# rift endpoint CASE replaces them (Sigma's findings stay).
 # Needs a rift built with the case store (rift triage); skipped otherwise.
 RIFT=$1
 E=${RIFT_DATA:-../shared/data}/evtx/DeepBlueCLI
@@ -33,12 +34,28 @@ print(('ok' if ok else 'FAIL') + ' endpoint case: %s over the case = over the ev
       % (sys.argv[3].split()[0], len(a)))
 PY
 done
+q() { sqlite3 "$T/c/case.db" "$1" 2>/dev/null; }
+s0=$(q "select count(*) from findings where source='endpoint'")
 n=$("$RIFT" endpoint --jsonl -q "$T/c" 2>/dev/null | wc -l)
-s1=$(sqlite3 "$T/c/case.db" "select count(*) from findings where source='endpoint'" 2>/dev/null)
-"$RIFT" endpoint -q "$T/c" > /dev/null 2>&1
-s2=$(sqlite3 "$T/c/case.db" "select count(*) from findings where source='endpoint'" 2>/dev/null)
-if [ "$n" -gt 0 ] && [ "$s1" = "$n" ] && [ "$s2" = "$n" ]; then
-  echo "ok endpoint case: $n findings saved in case.db, once"
+if [ "$n" -gt 0 ] && [ "$s0" = "$n" ]; then
+  echo "ok endpoint case: triage stored the $n endpoint findings"
 else
-  echo "FAIL endpoint case: $n findings, saved $s1 then $s2"
+  echo "FAIL endpoint case: triage stored $s0 endpoint findings, want $n"
+fi
+s1=$(q "select count(*) from findings where source='endpoint'")
+l1=$(q "select count(*) from finding_events fe join findings f on f.id = fe.finding_id where f.source='endpoint' and fe.event_id is not null")
+"$RIFT" hunt -q "$T/c" > /dev/null 2>&1
+h=$(q "select count(*) from findings where source<>'endpoint'")
+"$RIFT" endpoint -q "$T/c" > /dev/null 2>&1
+s2=$(q "select count(*) from findings where source='endpoint'")
+h2=$(q "select count(*) from findings where source<>'endpoint'")
+if [ "$n" -gt 0 ] && [ "$s1" = "$n" ] && [ "$s2" = "$n" ] && [ "$h" = "$h2" ]; then
+  echo "ok endpoint case: $n findings saved in case.db, replaced not doubled by a second run ($h other findings kept)"
+else
+  echo "FAIL endpoint case: $n findings, saved $s1 then $s2, other findings $h then $h2"
+fi
+if [ -n "$l1" ] && [ "$l1" -gt 0 ]; then
+  echo "ok endpoint case: the findings link to $l1 events of the case"
+else
+  echo "FAIL endpoint case: no finding linked to an event of the case ($l1)"
 fi

@@ -9,7 +9,7 @@
 #include "core/event.h"
 #include "core/field.h"
 #include "core/rtime.h"
-#include "detect/endpoint.h"
+#include "detect/endpoint-int.h"
 #include "detect/eprules.h"
 #include "detect/logons.h"
 #include "detect/proctree.h"
