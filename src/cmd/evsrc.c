@@ -399,11 +399,27 @@ struct evsave *evsave_start(const struct evsrc *s, const char *source,
   if(rc)
     die("%s: cannot open the case for writing: %s", s->case_db,
         rift_strerror(rc));
-  /* a new run replaces the findings of the previous one */
-  rc = rift_store_delete_findings(sv->st, source, &sv->replaced);
-  if(rc)
-    die("%s: cannot replace the earlier %s findings: %s", s->case_db,
-        source, rift_strerror(rc));
+  /* a new run replaces the findings of the previous one: every detector
+   * named in the comma-separated list */
+  {
+    const char *p = source;
+    while(*p) {
+      const char *e = strchr(p, ',');
+      size_t n = e ? (size_t)(e - p) : strlen(p);
+      char one[128];
+      uint64_t k = 0;
+      if(n && n < sizeof(one)) {
+        memcpy(one, p, n);
+        one[n] = 0;
+        rc = rift_store_delete_findings(sv->st, one, &k);
+        if(rc)
+          die("%s: cannot replace the earlier %s findings: %s", s->case_db,
+              one, rift_strerror(rc));
+        sv->replaced += k;
+      }
+      p += n + (e != NULL);
+    }
+  }
   rc = rift_store_writer_start(sv->st, 0, &sv->w);
   if(rc)
     die("%s: cannot write to the case: %s", s->case_db, rift_strerror(rc));

@@ -57,9 +57,10 @@ struct rift_endpoint;
 void endpoint_report_limits(const struct rift_endpoint *ep);
 
 /* Saving findings into the case that was read (nothing for evidence):
- * evsave_start() deletes the case's findings of source `source` (an
- * earlier run's) and returns a sink that writes each finding into the
- * case and passes it on to next; NULL when there is no case. */
+ * evsave_start() deletes the case's findings of the detectors named in
+ * `source` (comma-separated: an earlier run's) and returns a sink that
+ * writes each finding into the case and passes it on to next; NULL when
+ * there is no case. */
 struct evsave;
 struct evsave *evsave_start(const struct evsrc *s, const char *source,
                             struct rift_finding_sink *next,

@@ -169,7 +169,8 @@ static int analytics(int argc, char **argv, const char *usage, int kind,
 }
 
 /* Findings: printed like every analytics command's (findout) and, over a
- * case, saved in it once (evsave). */
+ * case, saved in it, replacing an earlier run's of the same detectors
+ * (evsave). */
 static rift_err findings(struct an *a, const char *source,
                          rift_err (*run)(struct rift_netmodel *m,
                                          const struct rift_finding_sink *s))
@@ -191,7 +192,7 @@ static rift_err findings(struct an *a, const char *source,
 
 static rift_err report_rare(struct an *a)
 {
-  return findings(a, "net.rare", rift_net_rare);
+  return findings(a, "net.rare,net.fingerprint", rift_net_rare);
 }
 
 int net_rare(int argc, char **argv)
@@ -213,7 +214,7 @@ int net_rare(int argc, char **argv)
 
 static rift_err report_beacons(struct an *a)
 {
-  return findings(a, "net.beacon", rift_net_beacons);
+  return findings(a, "net.beacon,net.long_connection", rift_net_beacons);
 }
 
 int net_beacons(int argc, char **argv)
