@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# The main job on the sample evidence: triage every sample event log into
-# demo-case/ and print the summary (hosts, time span, events by source,
-# findings, inputs with errors, what to run next).  The samples include
-# deliberately damaged logs, so the triage reports input errors (exit 1);
-# the demo fails only if the triage itself fails.
+# The main job on the sample evidence: triage everything in ../shared/data
+# (event logs, captures, Zeek and Suricata logs, archives...) into
+# demo-case/ with the SigmaHQ Windows rules, the endpoint analytics and the
+# network analytics, then print the summary and where the report is.
+# The samples include deliberately damaged files, so the triage reports
+# input errors (exit 1); the demo fails only if the triage itself fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 DATA=${RIFT_DATA:-$(cd .. && pwd)/shared/data}
 RIFT=$BUILD/rift
 CASE=demo-case
-echo "== rift triage $DATA/evtx -o $CASE"
-"$RIFT" triage --force "$DATA/evtx" -o "$CASE" 2>"$BUILD/demo-stderr.txt"
+RULES=$DATA/sigma/rules/windows
+echo "== rift triage -r $RULES $DATA -o $CASE"
+"$RIFT" triage --force -r "$RULES" "$DATA" -o "$CASE" 2>"$BUILD/demo-stderr.txt"
 rc=$?
 if [ "$rc" -gt 1 ]; then
   cat "$BUILD/demo-stderr.txt" >&2
@@ -19,8 +21,16 @@ if [ "$rc" -gt 1 ]; then
 fi
 echo "   ($(wc -l < "$BUILD/demo-stderr.txt") lines about damaged input in $BUILD/demo-stderr.txt)"
 echo
+echo "== the most severe findings (all of them: $CASE/report.html)"
+sqlite3 -separator '  ' "$CASE/case.db" \
+  "select level, count(*), rule_name from findings group by rule_name, level
+   order by severity desc, count(*) desc limit 12" 2>/dev/null ||
+  "$RIFT" metrics "$CASE" | head -20
+echo
 echo "== rift search $CASE 4624 (chainsaw's sample: records 31794 and 31799)"
 "$RIFT" search "$CASE" 4624 --jsonl | grep -F chainsaw_tests |
   python3 -c 'import sys, json
 for l in sys.stdin:
     d = json.loads(l); print(" ", d["@timestamp"], d["host.name"], "record", d["rift.record_id"], "-", d["message"])'
+echo
+echo "report: $CASE/report.html   timeline: $CASE/timeline.csv   database: $CASE/case.db"

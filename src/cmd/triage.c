@@ -24,6 +24,7 @@
 #include "core/progress.h"
 #include "core/rtime.h"
 #include "detect/endpoint.h"
+#include "detect/netan.h"
 #include "detect/sigma/sigma-sink.h"
 #include "fmt/format.h"
 #include "map/map.h"
@@ -51,6 +52,9 @@ static const char usage_str[] =
   "      --placeholders FILE  values for the expand modifier\n"
   "      --no-endpoint   do not run the endpoint analytics (process trees,\n"
   "                      behaviour, logons: rift endpoint CASE runs them)\n"
+  "      --no-net        do not run the network analytics (rare external\n"
+  "                      destinations, fingerprints, beacons: rift net rare|\n"
+  "                      beacons CASE runs them)\n"
   "      --append        add the evidence to an existing case (another host)\n"
   "      --force         replace an existing case\n"
   "  -t, --threads N     parser threads (default: one per CPU)\n"
@@ -89,6 +93,9 @@ struct triage {
   struct rift_sigma *set;
   struct rift_sigma_sink *sk;
   struct rift_eprules *eprules; /* endpoint analytics (NULL: off) */
+  int net;                      /* network analytics on */
+  struct rift_netcfg netcfg;
+  struct rift_netmodel netmodel;
   struct rift_endpoint ep;
   int quiet;
   struct tin *cur;
@@ -154,6 +161,14 @@ static rift_err sink_batch(void *ctx, struct rift_batch *b)
     rift_err rc = rift_sigma_sink_batch(t->sk, b);
     if(rc)
       return rc;
+  }
+  if(t->net) {
+    /* the network model keeps what it needs (flows, TLS, DNS, x509) */
+    for(i = 0; i < b->n; i++) {
+      rift_err rc = rift_netmodel_add(&t->netmodel, &b->ev[i]);
+      if(rc)
+        return rc;
+    }
   }
   return t->store_sink.batch(t->store_sink.ctx, b);
 }
@@ -801,13 +816,13 @@ static void summary(struct triage *t, double secs,
   else {
     printf("  errors    none\n");
   }
-  printf("  next      rift metrics %s\n"
-         "            rift timeline %s --format csv > timeline.csv\n"
+  printf("  next      open %s/report.html (findings, hosts, sources)\n"
+         "            rift proctree %s --image NAME; rift logons %s\n"
          "            rift search %s KEYWORD\n"
          "            rift export %s --format ecs -o %s.ecs.jsonl\n"
          "            sqlite3 %s/case.db   (schema: docs/case-schema.md)\n",
          t->casedir, t->casedir, t->casedir, t->casedir, t->casedir,
-         t->casedir);
+         t->casedir, t->casedir);
 }
 
 /* ---- the case folder ---------------------------------------------------------- */
@@ -879,6 +894,7 @@ int cmd_triage(int argc, char **argv)
     { "append", no_argument, NULL, 'a' },
     { "force", no_argument, NULL, 'f' },
     { "no-endpoint", no_argument, NULL, 'E' },
+    { "no-net", no_argument, NULL, 'N' },
     { "threads", required_argument, NULL, 't' },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
@@ -890,7 +906,7 @@ int cmd_triage(int argc, char **argv)
   char tmpl[4200], *tmpdir, rules_abs[PATH_MAX];
   struct rift_buf rules_list;
   unsigned long load_errors = 0;
-  int force = 0, append = 0, endpoint = 1, c, i;
+  int force = 0, append = 0, endpoint = 1, net = 1, c, i;
   size_t k;
   rift_err rc;
 
@@ -911,6 +927,9 @@ int cmd_triage(int argc, char **argv)
       break;
     case 'E':
       endpoint = 0;
+      break;
+    case 'N':
+      net = 0;
       break;
     case 't':
       t.threads = (unsigned)parse_count("--threads", optarg, 256);
@@ -976,6 +995,14 @@ int cmd_triage(int argc, char **argv)
       die("cannot load the endpoint rules");
     rift_endpoint_init(&t.ep, t.eprules, RIFT_EP_ALL);
   }
+  if(net) {
+    struct rift_diag nd;
+    diag_stderr(&nd, "rules/net");
+    if(rift_netcfg_load(&t.netcfg, NULL, &nd))
+      die("cannot load the network rules");
+    rift_netmodel_init(&t.netmodel, &t.netcfg);
+    t.net = 1;
+  }
   if(t.set) {
     struct rift_sigma_run_opts ro;
     memset(&ro, 0, sizeof(ro));
@@ -1021,6 +1048,13 @@ int cmd_triage(int argc, char **argv)
     if(rc)
       die("%s: endpoint analytics: %s", t.casedir, rift_strerror(rc));
   }
+  if(t.net) {
+    rc = rift_net_rare(&t.netmodel, &t.findings);
+    if(!rc)
+      rc = rift_net_beacons(&t.netmodel, &t.findings);
+    if(rc)
+      die("%s: network analytics: %s", t.casedir, rift_strerror(rc));
+  }
   rc = rift_store_writer_finish(&t.w, &ls);
   if(rc)
     die("%s: writing the case failed: %s", t.casedir,
@@ -1040,6 +1074,10 @@ int cmd_triage(int argc, char **argv)
   if(t.eprules) {
     rift_endpoint_release(&t.ep);
     rift_eprules_free(&t.eprules);
+  }
+  if(t.net) {
+    rift_netmodel_release(&t.netmodel);
+    rift_netcfg_release(&t.netcfg);
   }
   rift_buf_release(&rules_list);
   return t.with_errors || load_errors ? RIFT_EXIT_INPUT_ERRORS : RIFT_EXIT_OK;
