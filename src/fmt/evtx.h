@@ -93,7 +93,7 @@ typedef rift_err (*rift_evtx_record_fn)(void *arg,
 
 /* Chunks handed to a worker at a time: fewer hand-offs between threads,
  * still small output per job. */
-#define RIFT_EVTX_CHUNKS_PER_JOB 4
+#define RIFT_EVTX_CHUNKS_PER_JOB 16
 #define RIFT_EVTX_JOBS(nslots) \
   (((nslots) + RIFT_EVTX_CHUNKS_PER_JOB - 1) / RIFT_EVTX_CHUNKS_PER_JOB)
 
