@@ -159,7 +159,7 @@ static uint64_t ng_walk(const struct rift_source *src, struct rift_net *net,
 {
   struct ngif *ifs = calloc(PCAPNG_MAX_IFACES, sizeof(*ifs));
   size_t nif = 0, off = 0;
-  uint64_t frame = 0, bad = 0;
+  uint64_t frame = 0, bad = 0, forgot = 0;
   int swap = 0;
   if(!ifs)
     return 0;
@@ -240,8 +240,16 @@ static uint64_t ng_walk(const struct rift_source *src, struct rift_net *net,
       }
       data = rift_cur_take(&c, caplen);
       frame++;
-      if(o->progress && !(frame & 4095))
-        o->progress(o->progress_ctx, off, src->len);
+      if(!(frame & 4095)) {
+        if(o->progress)
+          o->progress(o->progress_ctx, off, src->len);
+        /* the engine copies what it keeps of a packet (libpcap's buffer is
+         * reused too): blocks well behind are not read again */
+        if(off > forgot + (16u << 20)) {
+          rift_source_forget(src, forgot, off - forgot - (1u << 20));
+          forgot = off - (1u << 20);
+        }
+      }
       if(frame > skip && data && iface < nif) {
         if(type != 3)
           ts = ng_time(&ifs[iface], tsv);
@@ -329,7 +337,7 @@ rift_err rift_pcap_parse(const struct rift_source *src,
   const u_char *data;
   pcap_t *pc;
   FILE *fp;
-  uint64_t frame = 0, off = 24;
+  uint64_t frame = 0, off = 24, forgot = 0;
   int dlt, r, classic;
   rift_err rc;
 
@@ -404,9 +412,18 @@ rift_err rift_pcap_parse(const struct rift_source *src,
       rift_net_packet(net, dlt, data, hdr->caplen, hdr->len, ns, frame, at);
     }
     off += 16 + (uint64_t)hdr->caplen;
-    if(o->progress && !(frame & 4095))
-      o->progress(o->progress_ctx, classic ? off : (uint64_t)ftell(fp),
-                  src->len);
+    if(!(frame & 4095)) {
+      uint64_t pos = classic ? off : (uint64_t)ftell(fp);
+      if(o->progress)
+        o->progress(o->progress_ctx, pos, src->len);
+      /* libpcap copies each packet out of the stream: bytes well behind
+       * the read position are not needed again (flat memory however
+       * large the capture) */
+      if(pos > forgot + (16u << 20)) {
+        rift_source_forget(src, forgot, pos - forgot - (1u << 20));
+        forgot = pos - (1u << 20);
+      }
+    }
     if(rift_net_error(net))
       break;
   }
