@@ -298,7 +298,8 @@ rift_err rift_report_html(struct rift_store *s, struct rift_buf *b,
   rc = rift_store_findings(s, tally, &c);
   if(rc)
     goto out;
-  qsort(c.rows, c.nrows, sizeof(*c.rows), by_level_count);
+  if(c.nrows)
+    qsort(c.rows, c.nrows, sizeof(*c.rows), by_level_count);
   memset(&in, 0, sizeof(in));
   in.b = b;
   rc = rift_store_inputs(s, input_row, &in);
