@@ -121,6 +121,10 @@ static void work(void *ctx, size_t i, void *slotp)
   memset(&s->st, 0, sizeof(s->st));
   s->nrec = 0;
   rift_diag_init(&d, j->path, collect, &s->msgs);
+  rift_source_prefetch(j->evtx.src,
+                       RIFT_EVTX_HEADER_SIZE +
+                         i * (uint64_t)RIFT_EVTX_CHUNKS_PER_JOB * RIFT_EVTX_CHUNK_SIZE,
+                       (uint64_t)RIFT_EVTX_CHUNKS_PER_JOB * RIFT_EVTX_CHUNK_SIZE);
   for(k = i * RIFT_EVTX_CHUNKS_PER_JOB;
       k < (i + 1) * RIFT_EVTX_CHUNKS_PER_JOB && k < j->evtx.nslots && !s->rc; k++) {
     s->rc = rift_evtx_chunk(&j->evtx, s->ctx, k, j->flags | RIFT_EVTX_LAZY,

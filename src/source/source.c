@@ -121,3 +121,22 @@ void rift_source_forget(const struct rift_source *s, uint64_t off, uint64_t len)
   if(end > start)
     madvise((void *)start, end - start, MADV_DONTNEED);
 }
+
+void rift_source_prefetch(const struct rift_source *s, uint64_t off, uint64_t len)
+{
+#ifdef MADV_POPULATE_READ
+  uintptr_t page = 4096, start, end;
+  if(!s->map || off >= s->maplen)
+    return;
+  if(len > s->maplen - off)
+    len = s->maplen - off;
+  start = ((uintptr_t)s->map + off) & ~(page - 1);
+  end = ((uintptr_t)s->map + off + len + page - 1) & ~(page - 1);
+  if(end > start)
+    madvise((void *)start, end - start, MADV_POPULATE_READ);
+#else
+  (void)s;
+  (void)off;
+  (void)len;
+#endif
+}

@@ -39,5 +39,9 @@ void rift_source_close(struct rift_source *s);
  * does not count against resident memory however large it is.  The bytes
  * stay readable (they are paged in again if touched). */
 void rift_source_forget(const struct rift_source *s, uint64_t off, uint64_t len);
+/* Map [off, off+len) of a mapped file in one call before reading it (one
+ * system call instead of a page fault every few pages).  A hint: it may
+ * do nothing. */
+void rift_source_prefetch(const struct rift_source *s, uint64_t off, uint64_t len);
 
 #endif
