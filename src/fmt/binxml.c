@@ -1056,18 +1056,34 @@ static rift_err add_hexbytes(struct rift_buf *b, const uint8_t *p, uint32_t len)
 static rift_err add_ansi(struct rift_buf *b, const uint8_t *p, uint32_t len,
                          enum bx_fmt f)
 {
-  /* Windows-1252 approximated as Latin-1; NUL ends the string */
-  uint32_t i;
-  for(i = 0; i < len && p[i]; i++) {
+  /* Windows-1252 approximated as Latin-1; NUL ends the string.  Runs of
+   * plain ASCII are copied as they are; the rest goes through the
+   * escaping of the output format one character at a time. */
+  uint32_t i = 0, start = 0;
+  while(i < len && p[i]) {
+    uint8_t c = p[i];
     char u[4];
-    size_t n = rift_utf8_put(u, p[i]);
+    size_t n;
+    if(c >= 0x20 && c < 0x80 &&
+       !(f == BXF_JSON && (c == '"' || c == '\\')) &&
+       !(f == BXF_XML && (c == '&' || c == '<' || c == '>' || c == '"' ||
+                          c == '\''))) {
+      i++;
+      continue;
+    }
+    if(i > start)
+      rift_buf_add(b, p + start, i - start);
+    n = rift_utf8_put(u, c);
     if(f == BXF_JSON)
       rift_buf_add_json(b, u, n);
     else if(f == BXF_XML)
       rift_buf_add_xml(b, u, n);
     else
       rift_buf_add(b, u, n);
+    start = ++i;
   }
+  if(i > start)
+    rift_buf_add(b, p + start, i - start);
   return b->err;
 }
 
