@@ -22,13 +22,8 @@ BIG=$OUT/evtx-$SIZE.evtx
 RIFT=$BUILD/rift
 command -v evtxexport >/dev/null || { echo "evtxexport missing (apt-get install libevtx-utils)"; exit 1; }
 
-if [ ! -s "$BIG" ]; then
-  : > "$OUT/evtx-inputs.txt"
-  find "$DATA/evtx" -name '*.evtx' -print0 | sort -z | while IFS= read -r -d '' f; do
-    if evtxexport -f xml "$f" >/dev/null 2>&1; then echo "$f" >> "$OUT/evtx-inputs.txt"; fi
-  done
-  tr '\n' '\0' < "$OUT/evtx-inputs.txt" | xargs -0 python3 "$TOOLS/evtx-concat" "$BIG" --size "$SIZE" >&2
-fi
+. bench/lib.sh
+bench_evtx_file "$BIG" "$SIZE" "$DATA" "$TOOLS"
 bytes=$(stat -c %s "$BIG")
 
 measure() { # cmd... -> "seconds rss_kb"
