@@ -99,6 +99,32 @@ static rift_err table_grow(void ***tab, uint32_t *cap,
   return RIFT_OK;
 }
 
+/* Insert e (key keyfn(e), not present yet) into such a table, growing it
+ * to stay at most half full.  *cap must be a power of two (or 0: the table
+ * is created with 64 slots). */
+static rift_err table_put(void ***tab, uint32_t *cap, uint32_t *n, void *e,
+                          uint32_t (*keyfn)(const void *))
+{
+  uint32_t s;
+  rift_err rc;
+  if(!*cap) {
+    *tab = calloc(64, sizeof(void *));
+    if(!*tab)
+      return RIFT_NOMEM;
+    *cap = 64;
+  }
+  if((*n + 1) * 2 > *cap) {
+    rc = table_grow(tab, cap, keyfn);
+    if(rc)
+      return rc;
+  }
+  for(s = slot_of(keyfn(e), *cap); (*tab)[s]; s = (s + 1) & (*cap - 1))
+    ;
+  (*tab)[s] = e;
+  (*n)++;
+  return RIFT_OK;
+}
+
 static uint32_t name_key(const void *e)
 {
   return ((const struct bx_name *)e)->off;
@@ -194,16 +220,9 @@ static rift_err get_name(struct bx_chunk *c, uint32_t off,
   if(!nm)
     return c->tmp.err ? c->tmp.err : c->arena.err;
   nm->off = off;
-  if((c->nnames + 1) * 2 > c->names_cap) {
-    rc = table_grow((void ***)&c->names, &c->names_cap, name_key);
-    if(rc)
-      return rc;
-  }
-  for(s = slot_of(off, c->names_cap); c->names[s];
-      s = (s + 1) & (c->names_cap - 1))
-    ;
-  c->names[s] = nm;
-  c->nnames++;
+  rc = table_put((void ***)&c->names, &c->names_cap, &c->nnames, nm, name_key);
+  if(rc)
+    return rc;
   *out = nm;
   return RIFT_OK;
 }
@@ -611,16 +630,9 @@ static rift_err get_template(struct bx_chunk *c, uint32_t def_off,
     if(t->err == RIFT_NOMEM || t->err == RIFT_LIMIT)
       return t->err; /* not cached: resource trouble, not input */
   }
-  if((c->ntpls + 1) * 2 > c->tpls_cap) {
-    rc = table_grow((void ***)&c->tpls, &c->tpls_cap, tpl_key);
-    if(rc)
-      return rc;
-  }
-  for(s = slot_of(def_off, c->tpls_cap); c->tpls[s];
-      s = (s + 1) & (c->tpls_cap - 1))
-    ;
-  c->tpls[s] = t;
-  c->ntpls++;
+  rc = table_put((void ***)&c->tpls, &c->tpls_cap, &c->ntpls, t, tpl_key);
+  if(rc)
+    return rc;
   *out = t;
   return t->err;
 }
@@ -1877,7 +1889,7 @@ static const struct bx_prog *prog_find(const struct bx_chunk *c,
   uint32_t s;
   if(!c->progs_cap)
     return NULL;
-  for(s = (uint32_t)f->hash & (c->progs_cap - 1); c->progs[s];
+  for(s = slot_of((uint32_t)f->hash, c->progs_cap); c->progs[s];
       s = (s + 1) & (c->progs_cap - 1)) {
     const struct bx_prog *p = c->progs[s];
     if(p->hash == f->hash && p->siglen == f->siglen &&
@@ -1954,8 +1966,7 @@ static rift_err prog_store(struct bx_chunk *c, const struct rift_buf *b,
   uint8_t *sig;
   char *lits;
   size_t total = 0, pos = 0;
-  uint32_t i, s;
-  rift_err rc;
+  uint32_t i;
   if(c->nprogs >= BX_MAX_PROGS || prog_find(c, f))
     return RIFT_OK;
   for(i = 0; i < r->n; i++)
@@ -1983,25 +1994,7 @@ static rift_err prog_store(struct bx_chunk *c, const struct rift_buf *b,
   p->ops = ops;
   p->nops = r->n;
   p->lits = lits;
-  if(!c->progs_cap) {
-    c->progs_cap = 64;
-    c->progs = calloc(c->progs_cap, sizeof(*c->progs));
-    if(!c->progs) {
-      c->progs_cap = 0;
-      return RIFT_NOMEM;
-    }
-  }
-  if((c->nprogs + 1) * 2 > c->progs_cap) {
-    rc = table_grow((void ***)&c->progs, &c->progs_cap, prog_key);
-    if(rc)
-      return rc;
-  }
-  for(s = (uint32_t)f->hash & (c->progs_cap - 1); c->progs[s];
-      s = (s + 1) & (c->progs_cap - 1))
-    ;
-  c->progs[s] = p;
-  c->nprogs++;
-  return RIFT_OK;
+  return table_put((void ***)&c->progs, &c->progs_cap, &c->nprogs, p, prog_key);
 }
 
 rift_err bx_render_record(struct bx_chunk *c, struct rift_buf *b,
