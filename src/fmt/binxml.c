@@ -424,7 +424,7 @@ static rift_err comp_element(struct comp *k, uint8_t t, int depth,
   /* attributes */
   while(!cur->err && rift_cur_left(cur) &&
         (cur->p[cur->off] == 0x06 || cur->p[cur->off] == 0x46)) {
-    uint32_t ai, first = 0, last = 0, nsub = 0, nopt = 0, nother = 0;
+    uint32_t ai, first = 0, last = 0, nsub = 0, nother = 0;
     rift_cur_skip(cur, 1);
     rc = read_name(k->c, cur, &nm);
     if(rc)
@@ -439,18 +439,16 @@ static rift_err comp_element(struct comp *k, uint8_t t, int depth,
       rc = comp_leaf(k, lt, &li);
       if(rc)
         return rc;
-      if(k->v[li].kind == BX_SUBST) {
+      if(k->v[li].kind == BX_SUBST)
         nsub++;
-        nopt += k->v[li].optional;
-      }
-      else {
+      else
         nother++;
-      }
       link(k, &first, &last, li);
     }
     k->v[ai].child = first;
+    /* an attribute made only of substitutions that all turn out null is
+     * left out (both evtxexport and evtx_dump drop it) */
     k->v[ai].allsubst = nsub && !nother;
-    (void)nopt;
     if(nm->known == BXN_NAME && first && !k->v[first].next &&
        k->v[first].kind == BX_VALUE && k->v[first].vtype == BXT_STRING) {
       /* <Data Name="literal">: the JSON key, converted once per chunk */
