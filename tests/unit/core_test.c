@@ -6,11 +6,13 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/cur.h"
+#include "core/diag.h"
 #include "core/err.h"
 #include "core/event.h"
 #include "core/field.h"
 #include "core/hmap.h"
 #include "core/pool.h"
+#include "core/progress.h"
 #include "core/rtime.h"
 #include "core/utf16.h"
 #include "unit.h"
@@ -509,4 +511,52 @@ void unit_core_event(struct unit *t)
   rift_batch_clear(&b);
   CHECK_INT(t, b.n, 0);
   rift_batch_release(&b);
+}
+
+struct seen_msg {
+  int n;
+  char text[128], path[64];
+  uint64_t off;
+  rift_err code;
+};
+
+static void seen_report(void *ctx, const struct rift_diag_msg *m)
+{
+  struct seen_msg *s = ctx;
+  s->n++;
+  snprintf(s->text, sizeof(s->text), "%s", m->text);
+  snprintf(s->path, sizeof(s->path), "%s", m->path ? m->path : "");
+  s->off = m->offset;
+  s->code = m->code;
+}
+
+void unit_core_diag(struct unit *t)
+{
+  struct rift_diag d;
+  struct seen_msg s;
+  struct rift_progress p;
+  memset(&s, 0, sizeof(s));
+  rift_diag_init(&d, "a.evtx", seen_report, &s);
+  rift_diag_report(&d, RIFT_DIAG_ERROR, RIFT_CORRUPT, 0x1200,
+                   "chunk %d: %s", 3, "bad chunk magic");
+  rift_diag_report(&d, RIFT_DIAG_WARN, RIFT_LIMIT, UINT64_MAX, "w");
+  CHECK_INT(t, s.n, 2);
+  CHECK_INT(t, d.errors, 1);
+  CHECK_INT(t, d.warnings, 1);
+  CHECK_STR(t, s.text, "w");
+  CHECK_STR(t, s.path, "a.evtx");
+  CHECK(t, s.off == UINT64_MAX);
+  CHECK_INT(t, s.code, RIFT_LIMIT);
+  rift_diag_report(NULL, RIFT_DIAG_ERROR, RIFT_IO, 0, "ignored"); /* no sink */
+  rift_diag_init(&d, NULL, NULL, NULL);
+  rift_diag_report(&d, RIFT_DIAG_ERROR, RIFT_IO, 0, "counted only");
+  CHECK_INT(t, d.errors, 1);
+  /* the progress bar stays silent when stderr is not a terminal or when
+   * RIFT_NO_PROGRESS is set (make check sets it) */
+  rift_progress_init(&p, "test", 10);
+  rift_progress_update(&p, 5);
+  CHECK_INT(t, p.done, 5);
+  CHECK_INT(t, p.drawn, 0);
+  rift_progress_done(&p);
+  CHECK_INT(t, p.drawn, 0);
 }
