@@ -34,11 +34,6 @@ static const char usage_str[] =
   "  -q, --quiet        do not report damaged input on stderr\n"
   "  -h, --help         this help\n";
 
-static rift_err feed(void *ctx, struct rift_batch *b)
-{
-  return rift_endpoint_add_batch(ctx, b);
-}
-
 int cmd_endpoint(int argc, char **argv)
 {
   static const struct option lopts[] = {
@@ -59,7 +54,6 @@ int cmd_endpoint(int argc, char **argv)
   struct rift_eprules *rules = NULL;
   struct rift_finding_sink sink;
   struct findout out;
-  struct rift_diag d;
   const char *rdir = NULL;
   int c, jsonl = 0, level = 0, status;
   rift_err rc;
@@ -84,13 +78,8 @@ int cmd_endpoint(int argc, char **argv)
   }
   if(optind >= argc)
     usage_die(usage_str, "no evidence given");
-  diag_stderr(&d, rdir ? rdir : "rules");
-  if(rift_eprules_load(&rules, rdir, &d))
-    die("cannot load the endpoint rules");
-  rift_endpoint_init(&ep, rules, RIFT_EP_ALL);
-  rc = evsrc_read(&src, argv + optind, argc - optind, feed, &ep);
-  if(rc)
-    die("%s", rift_strerror(rc));
+  evsrc_endpoint(&src, argv + optind, argc - optind, 1, rdir, RIFT_EP_ALL,
+                 &rules, &ep);
   findout_init(&out, &src, jsonl);
   out.min_level = level;
   findout_sink(&out, &shown);

@@ -332,6 +332,28 @@ void evsrc_release(struct evsrc *s)
   s->npaths = 0;
 }
 
+static rift_err endpoint_feed(void *ctx, struct rift_batch *b)
+{
+  return rift_endpoint_add_batch(ctx, b);
+}
+
+void evsrc_endpoint(struct evsrc *s, char **inputs, int n, int load,
+                    const char *rdir, unsigned what,
+                    struct rift_eprules **rules, struct rift_endpoint *ep)
+{
+  struct rift_diag d;
+  rift_err rc;
+  *rules = NULL;
+  diag_stderr(&d, rdir ? rdir : "rules");
+  if(load && rift_eprules_load(rules, rdir, &d))
+    die("cannot load the endpoint rules");
+  if(rift_endpoint_init(ep, *rules, what))
+    die("out of memory");
+  rc = evsrc_read(s, inputs, n, endpoint_feed, ep);
+  if(rc)
+    die("%s", rift_strerror(rc));
+}
+
 void endpoint_report_limits(const struct rift_endpoint *ep)
 {
   const struct rift_proctree_stats *p = &ep->pt.st;

@@ -53,6 +53,15 @@ const char *evsrc_path(const struct evsrc *s, uint32_t file_id);
 void evsrc_release(struct evsrc *s);
 
 struct rift_endpoint;
+struct rift_eprules;
+/* The endpoint engine over the evidence: load the endpoint rules from
+ * rdir (NULL: the built-in copy; skipped when load is 0, leaving *rules
+ * NULL), initialise *ep with the detectors in `what` and feed it every
+ * event of inputs.  Dies on failure.  The caller finishes and releases
+ * *ep and frees *rules. */
+void evsrc_endpoint(struct evsrc *s, char **inputs, int n, int load,
+                    const char *rdir, unsigned what,
+                    struct rift_eprules **rules, struct rift_endpoint *ep);
 /* Warn on stderr about anything the analytics dropped at a cap. */
 void endpoint_report_limits(const struct rift_endpoint *ep);
 

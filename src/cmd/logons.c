@@ -32,11 +32,6 @@ static const char usage_str[] =
   "  -q, --quiet        do not report damaged input on stderr\n"
   "  -h, --help         this help\n";
 
-static rift_err feed(void *ctx, struct rift_batch *b)
-{
-  return rift_endpoint_add_batch(ctx, b);
-}
-
 static void jkv(struct rift_buf *b, const char *k, const char *v)
 {
   rift_buf_addf(b, ",\"%s\":", k);
@@ -163,7 +158,6 @@ int cmd_logons(int argc, char **argv)
   struct rift_eprules *rules = NULL;
   struct rift_finding_sink sink;
   struct findout out;
-  struct rift_diag d;
   const char *rdir = NULL, *user = NULL, *host = NULL;
   int c, jsonl = 0, findings = 1, status;
   uint32_t i;
@@ -186,13 +180,8 @@ int cmd_logons(int argc, char **argv)
   }
   if(optind >= argc)
     usage_die(usage_str, "no evidence given");
-  diag_stderr(&d, rdir ? rdir : "rules");
-  if(rift_eprules_load(&rules, rdir, &d))
-    die("cannot load the endpoint rules");
-  rift_endpoint_init(&ep, rules, RIFT_EP_LOGONS);
-  rc = evsrc_read(&src, argv + optind, argc - optind, feed, &ep);
-  if(rc)
-    die("%s", rift_strerror(rc));
+  evsrc_endpoint(&src, argv + optind, argc - optind, 1, rdir, RIFT_EP_LOGONS,
+                 &rules, &ep);
   findout_init(&out, &src, jsonl);
   out.record = "finding";
   findout_sink(&out, &sink);

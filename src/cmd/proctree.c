@@ -552,11 +552,6 @@ static void json_selected(struct out *o, uint32_t k)
 
 /* ---- main ------------------------------------------------------------ */
 
-static rift_err feed(void *ctx, struct rift_batch *b)
-{
-  return rift_endpoint_add_batch(ctx, b);
-}
-
 static rift_err no_emit(void *ctx, const struct rift_finding *f)
 {
   (void)ctx;
@@ -587,7 +582,6 @@ int cmd_proctree(int argc, char **argv)
   struct rift_eprules *rules = NULL;
   struct rift_finding_sink sink = { no_emit, NULL };
   struct out out;
-  struct rift_diag d;
   const struct rift_proctree *pt;
   uint32_t i, shown = 0;
   int c, status;
@@ -623,15 +617,8 @@ int cmd_proctree(int argc, char **argv)
   if(optind >= argc)
     usage_die(usage_str, "no evidence given");
 
-  diag_stderr(&d, o.rules ? o.rules : "rules");
-  if(o.findings && rift_eprules_load(&rules, o.rules, &d))
-    die("cannot load the endpoint rules");
-  if(rift_endpoint_init(&ep, rules, o.findings ? RIFT_EP_ALL
-                                               : RIFT_EP_PROCTREE))
-    die("out of memory");
-  rc = evsrc_read(&src, argv + optind, argc - optind, feed, &ep);
-  if(rc)
-    die("%s", rift_strerror(rc));
+  evsrc_endpoint(&src, argv + optind, argc - optind, o.findings, o.rules,
+                 o.findings ? RIFT_EP_ALL : RIFT_EP_PROCTREE, &rules, &ep);
   rc = rift_endpoint_finish(&ep, &sink);
   if(rc)
     die("%s", rift_strerror(rc));
