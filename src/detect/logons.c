@@ -805,6 +805,28 @@ static struct rift_event_ref *refs_of(struct rift_endpoint *ep,
   return r;
 }
 
+/* A new hit (rule m) over the attempts v[lo..hi): its time span, the
+ * given host, user and source, and the attempts as supporting events.
+ * NULL when out of memory. */
+static struct ep_hit *span_hit(struct rift_endpoint *ep,
+                               const struct rift_epr_meta *m,
+                               const struct rift_logons *lg,
+                               const uint32_t *v, uint32_t lo, uint32_t hi,
+                               const char *host, const char *user,
+                               const char *source)
+{
+  struct ep_hit *h = ep_hit_new(ep, m);
+  if(!h)
+    return NULL;
+  h->host = host;
+  h->ts = lg->att[v[lo]].ts;
+  h->ts_end = lg->att[v[hi - 1]].ts;
+  h->user = user;
+  h->source_ip = source;
+  h->refs = refs_of(ep, lg, v, lo, hi, &h->nrefs);
+  return h;
+}
+
 static const char *const t_brute[] = { "T1110.001", NULL };
 static const char *const t_spray[] = { "T1110.003", NULL };
 static const char *const t_succ[] = { "T1110", "T1078", NULL };
@@ -852,15 +874,10 @@ static rift_err brute_force(struct rift_logons *lg, struct rift_endpoint *ep)
       hi++;
     cnt = densest(lg, v, lo, hi, r->brute_ns, &blo, &bhi);
     if(cnt >= r->brute_failures) {
-      struct ep_hit *h = ep_hit_new(ep, m);
+      struct ep_hit *h = span_hit(ep, m, lg, v, lo, hi, a->host, a->user,
+                                  a->source);
       if(!h)
         break;
-      h->host = a->host;
-      h->ts = lg->att[v[lo]].ts;
-      h->ts_end = lg->att[v[hi - 1]].ts;
-      h->user = a->user;
-      h->source_ip = a->source;
-      h->refs = refs_of(ep, lg, v, lo, hi, &h->nrefs);
       h->message = ep_strf(ep, "%u failed logons for %s from %s (%u within "
                            "%llds)", hi - lo, a->user ? a->user : "?",
                            a->source ? a->source : "?", cnt,
@@ -1013,15 +1030,10 @@ static rift_err spray(struct rift_logons *lg, struct rift_endpoint *ep,
       continue;
     nu = distinct_users(lg, v, lo, hi, users, 4096);
     {
-      struct ep_hit *h = ep_hit_new(ep, m);
+      struct ep_hit *h = span_hit(ep, m, lg, v, lo, hi, a->host,
+                                  explicit ? a->subject : NULL, a->source);
       if(!h)
         break;
-      h->host = a->host;
-      h->ts = lg->att[v[lo]].ts;
-      h->ts_end = lg->att[v[hi - 1]].ts;
-      h->source_ip = a->source;
-      h->user = explicit ? a->subject : NULL;
-      h->refs = refs_of(ep, lg, v, lo, hi, &h->nrefs);
       if(explicit)
         h->message = ep_strf(ep, "%s used explicit credentials of %u "
                              "accounts (%u attempts, target %s, address %s)",
@@ -1069,15 +1081,11 @@ static rift_err success_after(struct rift_logons *lg, struct rift_endpoint *ep)
         continue;
       }
       if(fails >= r->success_after && b->kind == RIFT_LK_LOGON) {
-        struct ep_hit *h = ep_hit_new(ep, m);
+        /* the span ends with this success (b is lg->att[v[i]]) */
+        struct ep_hit *h = span_hit(ep, m, lg, v, first_fail, i + 1, b->host,
+                                    b->user, b->source);
         if(!h)
           break;
-        h->host = b->host;
-        h->ts = lg->att[v[first_fail]].ts;
-        h->ts_end = b->ts;
-        h->user = b->user;
-        h->source_ip = b->source;
-        h->refs = refs_of(ep, lg, v, first_fail, i + 1, &h->nrefs);
         if(h->nrefs && i + 1 - first_fail > RIFT_EP_MAX_REFS)
           h->refs[h->nrefs - 1] = b->ref; /* keep the success */
         h->message = ep_strf(ep, "%s logged on from %s after %u failures",
@@ -1228,15 +1236,10 @@ static rift_err ticket_burst(struct rift_logons *lg, struct rift_endpoint *ep)
     }
     rift_hmap_release(&seen);
     if(best >= r->tgs_services) {
-      struct ep_hit *h = ep_hit_new(ep, m);
+      struct ep_hit *h = span_hit(ep, m, lg, v, blo, bhi, a->host, a->user,
+                                  a->source);
       if(!h)
         break;
-      h->host = a->host;
-      h->ts = lg->att[v[blo]].ts;
-      h->ts_end = lg->att[v[bhi - 1]].ts;
-      h->user = a->user;
-      h->source_ip = a->source;
-      h->refs = refs_of(ep, lg, v, blo, bhi, &h->nrefs);
       h->message = ep_strf(ep, "%s asked tickets for %u services within "
                            "%llds from %s", a->user ? a->user : "?", best,
                            (long long)(r->tgs_ns / 1000000000LL),
