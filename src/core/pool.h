@@ -11,9 +11,11 @@
  * single-threaded run pays nothing for the pool.
  *
  * rift_pool_map_ordered() is the pattern every parser uses: work(i) runs in
- * parallel, emit(i) runs on the calling thread strictly in order 0..n-1,
+ * parallel, emit(i) runs strictly in order 0..n-1 and never two at once,
  * with at most `window` items in flight (so at most `window` output buffers
- * exist at any time).
+ * exist at any time).  The caller is one of the N runners (N-1 pool workers
+ * join it), so emit may run on any of them: it must not rely on the
+ * caller's thread, only on being serialised.
  */
 #ifndef RIFT_POOL_H
 #define RIFT_POOL_H

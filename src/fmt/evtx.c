@@ -34,8 +34,11 @@
 #define REC_MIN 28
 #define CHUNK_HDR 512
 
+/* Written for every record by the one thread using it: cache-line aligned
+ * (and so a whole number of lines) so that contexts used by different
+ * threads never share a line. */
 struct rift_evtx_ctx {
-  struct bx_chunk bx;
+  _Alignas(64) struct bx_chunk bx;
   struct bx_doc doc;
   struct bx_fast fast;
   rift_err last_rc;   /* why the last tree could not be built */
@@ -43,10 +46,12 @@ struct rift_evtx_ctx {
 
 rift_err rift_evtx_ctx_new(struct rift_evtx_ctx **out)
 {
-  struct rift_evtx_ctx *c = calloc(1, sizeof(*c));
+  struct rift_evtx_ctx *c = aligned_alloc(_Alignof(struct rift_evtx_ctx),
+                                          sizeof(*c));
   rift_err rc;
   if(!c)
     return RIFT_NOMEM;
+  memset(c, 0, sizeof(*c));
   rc = bx_chunk_init(&c->bx);
   if(rc) {
     free(c);
@@ -692,8 +697,10 @@ struct pmsg {
   char text[200];
 };
 
+/* One runner writes a slot for every record: cache-line aligned, so two
+ * runners never share a line (see rift_pool_map_ordered). */
 struct pslot {
-  struct rift_evtx_ctx *ctx;
+  _Alignas(64) struct rift_evtx_ctx *ctx;
   struct rift_batch batch;
   struct pmsg *msgs;
   size_t nmsgs, capmsgs, dropped;
@@ -838,12 +845,13 @@ rift_err rift_evtx_parse(const struct rift_source *src,
     pool = own;
   }
   window = rift_pool_threads(pool) > 1 ? rift_pool_threads(pool) * 3 : 1;
-  slots = calloc(window, sizeof(*slots));
+  slots = aligned_alloc(_Alignof(struct pslot), window * sizeof(*slots));
   slotp = calloc(window, sizeof(*slotp));
   if(!slots || !slotp) {
     rc = RIFT_NOMEM;
     goto out;
   }
+  memset(slots, 0, window * sizeof(*slots));
   for(k = 0; k < window; k++) {
     rc = rift_evtx_ctx_new(&slots[k].ctx);
     if(rc)

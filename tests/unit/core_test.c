@@ -408,24 +408,55 @@ void unit_core_time(struct unit *t)
   }
 }
 
-struct sq {
-  uint64_t *out;
-  uint64_t emitted;
-  int in_order;
+/* An ordered map checks itself: items emitted in order, one emit at a
+ * time, each slot worked by only one thread and never holding two items. */
+struct sq_slot {
+  uint64_t v;
+  pthread_t owner;
+  int owned, in_use;
 };
 
-static void sq_work(void *ctx, size_t i, void *slot)
-{
-  (void)ctx;
-  *(uint64_t *)slot = (uint64_t)i * i;
-}
+struct sq {
+  uint64_t emitted;
+  int in_order, one_owner, no_overlap, one_emitter;
+  int emitting; /* guarded by the map: only touched inside emit */
+  pthread_mutex_t mu;
+};
 
-static void sq_emit(void *ctx, size_t i, void *slot)
+static void sq_work(void *ctx, size_t i, void *slotp)
 {
   struct sq *s = ctx;
-  if(s->emitted != i || *(uint64_t *)slot != (uint64_t)i * i)
+  struct sq_slot *sl = slotp;
+  volatile unsigned spin;
+  pthread_mutex_lock(&s->mu);
+  if(!sl->owned) {
+    sl->owner = pthread_self();
+    sl->owned = 1;
+  }
+  else if(!pthread_equal(sl->owner, pthread_self()))
+    s->one_owner = 0;
+  if(sl->in_use)
+    s->no_overlap = 0;
+  sl->in_use = 1;
+  pthread_mutex_unlock(&s->mu);
+  for(spin = 0; spin < (i % 7) * 500; spin++) /* uneven item times */
+    ;
+  sl->v = (uint64_t)i * i;
+}
+
+static void sq_emit(void *ctx, size_t i, void *slotp)
+{
+  struct sq *s = ctx;
+  struct sq_slot *sl = slotp;
+  if(s->emitting++)
+    s->one_emitter = 0;
+  if(s->emitted != i || sl->v != (uint64_t)i * i)
     s->in_order = 0;
   s->emitted++;
+  pthread_mutex_lock(&s->mu);
+  sl->in_use = 0;
+  pthread_mutex_unlock(&s->mu);
+  s->emitting--;
 }
 
 static void *producer(void *arg)
@@ -440,21 +471,35 @@ static void *producer(void *arg)
 
 void unit_core_pool(struct unit *t)
 {
-  unsigned nt[] = { 1, 3 };
+  unsigned nt[] = { 1, 2, 3, 8 };
   size_t k;
-  for(k = 0; k < 2; k++) {
+  for(k = 0; k < 4; k++) {
     struct rift_pool *p;
-    struct sq s = { NULL, 0, 1 };
-    uint64_t slotv[7];
+    struct sq s = { 0, 1, 1, 1, 1, 0, PTHREAD_MUTEX_INITIALIZER };
+    struct sq_slot slotv[7];
     void *slots[7];
     size_t i;
+    memset(slotv, 0, sizeof(slotv));
     for(i = 0; i < 7; i++)
       slots[i] = &slotv[i];
     CHECK_INT(t, rift_pool_init(&p, nt[k]), RIFT_OK);
     CHECK_INT(t, rift_pool_map_ordered(p, 5000, 7, sq_work, sq_emit, &s, slots),
               RIFT_OK);
     CHECK(t, s.in_order);
+    CHECK(t, s.one_owner);
+    CHECK(t, s.no_overlap);
+    CHECK(t, s.one_emitter);
     CHECK_INT(t, s.emitted, 5000);
+    /* a second map on the same pool, of one item and of none */
+    s.emitted = 0;
+    CHECK_INT(t, rift_pool_map_ordered(p, 1, 7, sq_work, sq_emit, &s, slots),
+              RIFT_OK);
+    CHECK_INT(t, s.emitted, 1);
+    s.emitted = 0;
+    CHECK_INT(t, rift_pool_map_ordered(p, 0, 7, sq_work, sq_emit, &s, slots),
+              RIFT_OK);
+    CHECK_INT(t, s.emitted, 0);
+    pthread_mutex_destroy(&s.mu);
     rift_pool_free(&p);
     CHECK(t, p == NULL);
   }
