@@ -7,10 +7,22 @@
 #include <pcap/pcap.h>
 
 #include "core/cur.h"
+#include "core/dlib.h"
 #include "core/rtime.h"
 #include "net/net.h"
 #include "net/netev.h"
 #include "net/pcap.h"
+
+/* libpcap is opened when the first capture is read (core/dlib.h). */
+#define PCAP_SYMS(X)                                                        \
+  X(pcap_fopen_offline_with_tstamp_precision) X(pcap_next_ex)               \
+  X(pcap_datalink) X(pcap_datalink_val_to_name) X(pcap_geterr)              \
+  X(pcap_close)
+PCAP_SYMS(RIFT_DLIB_PTR)
+static const struct rift_dlsym pcap_syms[] = { PCAP_SYMS(RIFT_DLIB_SYM) };
+static struct rift_dlib libpcap = RIFT_DLIB("libpcap0.8", pcap_syms,
+                                            "libpcap.so.0.8", "libpcap.so.1",
+                                            "libpcap.so");
 
 static _Thread_local struct rift_net_stats last_stats;
 
@@ -347,10 +359,16 @@ rift_err rift_pcap_parse(const struct rift_source *src,
     st->errors++;
     return RIFT_OK;
   }
+  if(rift_dlib_load(&libpcap)) {
+    rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_UNSUPPORTED, 0, "%s",
+                     libpcap.why);
+    st->errors++;
+    return RIFT_OK;
+  }
   fp = fmemopen((void *)src->data, src->len, "rb");
   if(!fp)
     return RIFT_NOMEM;
-  pc = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO,
+  pc = sym_pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO,
                                                 errbuf);
   if(!pc) {
     fclose(fp);
@@ -360,12 +378,12 @@ rift_err rift_pcap_parse(const struct rift_source *src,
     return RIFT_OK;
   }
   classic = rift_pcap_sniff(src->data, src->len, NULL, src->len) > 0;
-  dlt = pcap_datalink(pc);
+  dlt = sym_pcap_datalink(pc);
   if(!rift_pkt_dlt_known(dlt))
     rift_diag_report(d, RIFT_DIAG_WARN, RIFT_UNSUPPORTED, 0,
                      "link type %d (%s) is not decoded; frames only counted",
-                     dlt, pcap_datalink_val_to_name(dlt) ?
-                       pcap_datalink_val_to_name(dlt) : "unknown");
+                     dlt, sym_pcap_datalink_val_to_name(dlt) ?
+                       sym_pcap_datalink_val_to_name(dlt) : "unknown");
 
   memset(&c, 0, sizeof(c));
   rift_batch_init(&c.batch);
@@ -399,7 +417,7 @@ rift_err rift_pcap_parse(const struct rift_source *src,
   }
   for(;;) {
     uint64_t at = classic ? off : (uint64_t)ftell(fp);
-    r = pcap_next_ex(pc, &hdr, &data);
+    r = sym_pcap_next_ex(pc, &hdr, &data);
     if(r != 1)
       break;
     frame++;
@@ -428,8 +446,8 @@ rift_err rift_pcap_parse(const struct rift_source *src,
       break;
   }
   if(r == PCAP_ERROR && !classic &&
-     strstr(pcap_geterr(pc), "different from the") &&
-     strstr(pcap_geterr(pc), "of the first interface")) {
+     strstr(sym_pcap_geterr(pc), "different from the") &&
+     strstr(sym_pcap_geterr(pc), "of the first interface")) {
     /* interfaces with several link types or snapshot lengths: libpcap
      * stops, rift's block walker goes on */
     ng_walk(src, net, frame, d, st, o);
@@ -440,7 +458,7 @@ walked:
     rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_CORRUPT,
                      classic ? off : (uint64_t)ftell(fp),
                      "capture damaged after frame %llu: %s",
-                     (unsigned long long)frame, pcap_geterr(pc));
+                     (unsigned long long)frame, sym_pcap_geterr(pc));
     st->errors++;
   }
   rift_net_finish(net);
@@ -452,6 +470,6 @@ done:
   rift_net_free(&net);
   rift_batch_release(&c.batch);
   rift_x509_cache_release(&c.xc);
-  pcap_close(pc); /* closes fp */
+  sym_pcap_close(pc); /* closes fp */
   return rc;
 }

@@ -21,7 +21,24 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/dlib.h"
 #include "source/walk.h"
+
+/* libarchive is opened when the first archive is met (core/dlib.h). */
+#define AR_SYMS(X)                                                          \
+  X(archive_read_new) X(archive_read_free)                                  \
+  X(archive_read_support_filter_all) X(archive_read_support_format_all)     \
+  X(archive_read_support_format_raw) X(archive_read_open_filename)          \
+  X(archive_read_next_header) X(archive_read_data) X(archive_error_string)  \
+  X(archive_format) X(archive_filter_count) X(archive_filter_code)          \
+  X(archive_entry_pathname) X(archive_entry_pathname_utf8)                  \
+  X(archive_entry_filetype) X(archive_entry_hardlink)                       \
+  X(archive_version_string)
+AR_SYMS(RIFT_DLIB_PTR)
+static const struct rift_dlsym ar_syms[] = { AR_SYMS(RIFT_DLIB_SYM) };
+static struct rift_dlib libarchive = RIFT_DLIB("libarchive13", ar_syms,
+                                               "libarchive.so.13",
+                                               "libarchive.so");
 
 #define MAX_NAME 4096
 #define COPY_BUF (256u * 1024)
@@ -294,8 +311,8 @@ static rift_err walk_dir(struct walker *w, const char *real, const char *prefix,
 static const char *archive_kind(struct archive *a, const char *sniffed,
                                 char *buf, size_t cap)
 {
-  int f = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
-  int filt = archive_filter_count(a) > 1 ? archive_filter_code(a, 0) : 0;
+  int f = sym_archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
+  int filt = sym_archive_filter_count(a) > 1 ? sym_archive_filter_code(a, 0) : 0;
   const char *base, *ext = "";
   switch(filt) {
   case ARCHIVE_FILTER_GZIP: ext = ".gz"; break;
@@ -395,11 +412,11 @@ static void extract_member(struct extract *x, struct archive_entry *ent,
                 ? x->size * o->max_ratio + (64u << 20)
                 : UINT64_MAX;
   for(;;) {
-    n = archive_read_data(x->a, buf, COPY_BUF);
+    n = sym_archive_read_data(x->a, buf, COPY_BUF);
     if(n == 0)
       break;
     if(n < 0) {
-      const char *err = archive_error_string(x->a) ? archive_error_string(x->a)
+      const char *err = sym_archive_error_string(x->a) ? sym_archive_error_string(x->a)
                                                    : "read error";
       if(n == ARCHIVE_FATAL)
         x->stop = 1;
@@ -474,7 +491,6 @@ static rift_err walk_archive(struct walker *w, const char *real,
   it.real = real;
   it.container = container;
   it.size = size;
-  it.parser = ARCHIVE_VERSION_STRING;
   x.rootfd = -1;
   if(depth > w->o->max_depth) {
     it.format = sniffed;
@@ -486,6 +502,12 @@ static rift_err walk_archive(struct walker *w, const char *real,
     it.error = "no folder to extract into";
     return w->fn(w->ctx, &it);
   }
+  if(rift_dlib_load(&libarchive)) {
+    it.format = sniffed;
+    it.error = libarchive.why;
+    return w->fn(w->ctx, &it);
+  }
+  it.parser = sym_archive_version_string();
   snprintf(xname, sizeof(xname), "x%u", ++w->narch);
   xdir = join(w->o->tmpdir, "/", xname);
   if(!xdir)
@@ -498,22 +520,22 @@ static rift_err walk_archive(struct walker *w, const char *real,
     return rc;
   }
   x.rootfd = open(xdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  x.a = archive_read_new();
+  x.a = sym_archive_read_new();
   if(x.rootfd < 0 || !x.a) {
     rc = RIFT_NOMEM;
     goto out;
   }
-  archive_read_support_filter_all(x.a);
-  archive_read_support_format_all(x.a);
+  sym_archive_read_support_filter_all(x.a);
+  sym_archive_read_support_format_all(x.a);
   if(!strcmp(sniffed, "gz") || !strcmp(sniffed, "bz2") ||
      !strcmp(sniffed, "xz") || !strcmp(sniffed, "zst"))
-    archive_read_support_format_raw(x.a);
+    sym_archive_read_support_format_raw(x.a);
   x.w = w;
   x.disp = disp;
   x.size = size;
   x.pr = &pr;
-  if(archive_read_open_filename(x.a, real, 1 << 16) != ARCHIVE_OK) {
-    it.error = archive_error_string(x.a) ? archive_error_string(x.a)
+  if(sym_archive_read_open_filename(x.a, real, 1 << 16) != ARCHIVE_OK) {
+    it.error = sym_archive_error_string(x.a) ? sym_archive_error_string(x.a)
                                          : "cannot open the archive";
     it.format = sniffed;
     rc = w->fn(w->ctx, &it);
@@ -522,7 +544,7 @@ static rift_err walk_archive(struct walker *w, const char *real,
   opened = 1;
   while(!x.stop) {
     const char *name;
-    r = archive_read_next_header(x.a, &ent);
+    r = sym_archive_read_next_header(x.a, &ent);
     if(r == ARCHIVE_EOF)
       break;
     if(r == ARCHIVE_RETRY && ++retries < 16)
@@ -530,25 +552,25 @@ static rift_err walk_archive(struct walker *w, const char *real,
     if(r == ARCHIVE_FATAL || r == ARCHIVE_RETRY) {
       problem(&pr, "archive damaged after %llu members: %s",
               (unsigned long long)x.members,
-              archive_error_string(x.a) ? archive_error_string(x.a)
+              sym_archive_error_string(x.a) ? sym_archive_error_string(x.a)
                                         : "read error");
       break;
     }
-    if(r == ARCHIVE_WARN && archive_error_string(x.a))
-      problem(&pr, "warning: %s", archive_error_string(x.a));
+    if(r == ARCHIVE_WARN && sym_archive_error_string(x.a))
+      problem(&pr, "warning: %s", sym_archive_error_string(x.a));
     fmt = archive_kind(x.a, sniffed, fmtbuf, sizeof(fmtbuf));
-    if((archive_format(x.a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_RAW)
+    if((sym_archive_format(x.a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_RAW)
       name = raw_name(disp, rawbuf, sizeof(rawbuf));
     else
-      name = archive_entry_pathname_utf8(ent)
-               ? archive_entry_pathname_utf8(ent)
-               : archive_entry_pathname(ent);
+      name = sym_archive_entry_pathname_utf8(ent)
+               ? sym_archive_entry_pathname_utf8(ent)
+               : sym_archive_entry_pathname(ent);
     if(!name)
       name = "";
-    if(archive_entry_filetype(ent) == AE_IFDIR)
+    if(sym_archive_entry_filetype(ent) == AE_IFDIR)
       continue;
-    if(archive_entry_filetype(ent) != AE_IFREG ||
-       archive_entry_hardlink(ent)) {
+    if(sym_archive_entry_filetype(ent) != AE_IFREG ||
+       sym_archive_entry_hardlink(ent)) {
       problem(&pr, "member '%s': not a regular file (link or device), "
               "skipped", name);
       continue;
@@ -567,7 +589,7 @@ static rift_err walk_archive(struct walker *w, const char *real,
 out:
   (void)opened;
   if(x.a)
-    archive_read_free(x.a);
+    sym_archive_read_free(x.a);
   if(x.rootfd >= 0)
     close(x.rootfd);
   problems_release(&pr);
