@@ -7,15 +7,20 @@ static rift_err load(struct rift_dlib *lib)
 {
   void *h = NULL;
   size_t i;
+  char first[160] = "not found";
   for(i = 0; i < sizeof(lib->sonames) / sizeof(lib->sonames[0]) &&
-             lib->sonames[i] && !h; i++)
+             lib->sonames[i] && !h; i++) {
     h = dlopen(lib->sonames[i], RTLD_NOW | RTLD_LOCAL);
+    if(!h && !i) {
+      const char *e = dlerror(); /* the first name's reason is the one */
+      if(e)
+        snprintf(first, sizeof(first), "%s", e);
+    }
+  }
   if(!h) {
-    const char *e = dlerror();
     snprintf(lib->why, sizeof(lib->why),
              "cannot load %s (install the Debian package %s): %s",
-             lib->sonames[0] ? lib->sonames[0] : "?", lib->package,
-             e ? e : "not found");
+             lib->sonames[0] ? lib->sonames[0] : "?", lib->package, first);
     return RIFT_UNSUPPORTED;
   }
   for(i = 0; i < lib->nsyms; i++) {
