@@ -26,26 +26,35 @@ command -v evtxexport >/dev/null || { echo "evtxexport missing (apt-get install 
 bench_evtx_file "$BIG" "$SIZE" "$DATA" "$TOOLS"
 bytes=$(stat -c %s "$BIG")
 
-measure() { # cmd... -> "seconds rss_kb"
+# Wall time of the command alone ($EPOCHREALTIME around fork+exec+wait; no
+# wrapper process whose own start-up would be counted), and, in a separate
+# run under /usr/bin/time, its peak RSS.
+measure() { # cmd... -> seconds
   local t0 t1
-  t0=$(date +%s%N)
+  t0=$EPOCHREALTIME
+  "$@" >/dev/null 2>"$OUT/err.txt" || true
+  t1=$EPOCHREALTIME
+  echo "$t1 - $t0" | bc -l | cut -c1-7
+}
+peak_kb() { # cmd... -> peak RSS in KiB
   /usr/bin/time -f "%M" -o "$OUT/time.txt" "$@" >/dev/null 2>"$OUT/err.txt" || true
-  t1=$(date +%s%N)
-  echo "$(echo "($t1 - $t0) / 1000000000" | bc -l | cut -c1-6) $(tail -1 "$OUT/time.txt")"
+  tail -1 "$OUT/time.txt"
 }
 
 declare -A T R
+cmd_rift1=("$RIFT" dump -q --format jsonl --threads 1 "$BIG")
+cmd_rift2=("$RIFT" dump -q --format jsonl --threads 2 "$BIG")
+cmd_evtxexport=(evtxexport -f xml "$BIG")
 for label in rift1 rift2 evtxexport; do T[$label]=""; R[$label]=0; done
 for ((i = 0; i < ROUNDS; i++)); do
   for label in rift1 rift2 evtxexport; do
-    case $label in
-      rift1) r=$(measure "$RIFT" dump -q --format jsonl --threads 1 "$BIG") ;;
-      rift2) r=$(measure "$RIFT" dump -q --format jsonl --threads 2 "$BIG") ;;
-      evtxexport) r=$(measure evtxexport -f xml "$BIG") ;;
-    esac
-    T[$label]="${T[$label]} ${r% *}"
-    rss=${r#* }; [ "$rss" -gt "${R[$label]}" ] && R[$label]=$rss
+    eval "cmd=(\"\${cmd_$label[@]}\")"
+    T[$label]="${T[$label]} $(measure "${cmd[@]}")"
   done
+done
+for label in rift1 rift2 evtxexport; do
+  eval "cmd=(\"\${cmd_$label[@]}\")"
+  R[$label]=$(peak_kb "${cmd[@]}")
 done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
@@ -61,3 +70,9 @@ done
 printf 'ratio evtxexport/rift(1 thread): %.1fx\n' "$(echo "$M_evtxexport / $M_rift1" | bc -l)"
 printf 'ratio evtxexport/rift(2 threads): %.1fx\n' "$(echo "$M_evtxexport / $M_rift2" | bc -l)"
 printf 'rift 2 threads vs 1 thread: %.2fx\n' "$(echo "$M_rift1 / $M_rift2" | bc -l)"
+# the same ratio round by round (each round runs both one after the other)
+paste <(echo "${T[rift1]}" | tr ' ' '\n' | grep -v '^$') \
+      <(echo "${T[rift2]}" | tr ' ' '\n' | grep -v '^$') |
+  awk '{r = $1 / $2; s = s sprintf(" %.2f", r); if (!n || r < lo) lo = r;
+        if (!n || r > hi) hi = r; n++}
+       END {printf "per round:%s (min %.2fx, max %.2fx)\n", s, lo, hi}'
