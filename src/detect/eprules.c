@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -274,14 +275,38 @@ static struct rift_epr_re *compile(struct loader *l, const yaml_node_t *n,
   return re;
 }
 
+/* Match data, one per thread that matches (the engine may be fed from any
+ * pool thread), freed when the thread ends. */
+static pthread_key_t md_key;
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+static int md_keyed; /* the key exists */
+
+static void md_free(void *md)
+{
+  pcre2_match_data_free(md);
+}
+
+static void md_init(void)
+{
+  md_keyed = !pthread_key_create(&md_key, md_free);
+}
+
 int rift_epr_match(const struct rift_epr_re *re, const char *s, size_t n)
 {
-  static __thread pcre2_match_data *md;
+  pcre2_match_data *md;
   int rc;
+  pthread_once(&md_once, md_init);
+  md = md_keyed ? pthread_getspecific(md_key) : NULL;
   if(!md) {
     md = pcre2_match_data_create(8, NULL);
     if(!md)
       return 0;
+    if(!md_keyed || pthread_setspecific(md_key, md)) {
+      /* no key: match data for this call only */
+      rc = pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
+      pcre2_match_data_free(md);
+      return rc >= 0;
+    }
   }
   rc = pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
   return rc >= 0;
