@@ -24,7 +24,9 @@
  *   prepare() (may be NULL) runs on parser worker threads, concurrently,
  *     on each batch as soon as it is parsed: per-event work that needs no
  *     order (ECS normalisation, Sigma matching).  It must be thread-safe.
- *   batch() runs on the caller's thread, in input order.
+ *   batch() runs in input order, one call at a time, but not always on the
+ *     caller's thread (any of the parser's threads may run it): it must not
+ *     keep per-thread state that outlives the thread.
  * The batch (and its arena) is reused after batch() returns, so a sink
  * copies what it keeps.  Returning an error stops the parse. */
 struct rift_event_sink {
