@@ -14,6 +14,7 @@
 
 #define RIFT_EXIT_OK 0
 #define RIFT_EXIT_INPUT_ERRORS 1
+#define RIFT_EXIT_NO_MATCH 1 /* rift search: nothing found (as grep) */
 #define RIFT_EXIT_DIE 128
 #define RIFT_EXIT_USAGE 129
 

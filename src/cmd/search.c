@@ -46,7 +46,10 @@ static const char usage_str[] =
   "  -h, --help              this help\n"
   "\n"
   "On a terminal the matches are a table (time, host, event id, record,\n"
-  "message); otherwise one flat JSON object per event.\n";
+  "message); otherwise one flat JSON object per event.\n"
+  "\n"
+  "Exit status (as grep): 0 if an event matched, 1 if none did, 128 if\n"
+  "the case could not be searched.\n";
 
 #define BATCH 1024
 #define MAX_EQ 64
@@ -275,5 +278,5 @@ int cmd_search(int argc, char **argv)
     pcre2_match_data_free(rx.md);
   if(rx.re)
     pcre2_code_free(rx.re);
-  return RIFT_EXIT_OK;
+  return found ? RIFT_EXIT_OK : RIFT_EXIT_NO_MATCH;
 }
