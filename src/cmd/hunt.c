@@ -7,8 +7,9 @@
  * reports findings in input order.  Findings are printed as a summary by
  * level and rule, or as JSON lines (--jsonl).
  *
- * The case store (rift hunt CASE) plugs in as one more finding sink; see
- * hunt_case_* at the end of this file.
+ * rift hunt CASE reads the case's stored events in turn and matches them
+ * on the pool's threads (cwork/cemit, hunt_case); its findings go back into
+ * the case through one more finding sink.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -47,7 +48,7 @@ static const char usage_str[] =
   "      --jsonl          one JSON object per detection on stdout (rule.id,\n"
   "                       rule.name, rule.level, threat.technique.id,\n"
   "                       @timestamp, host.name, log.file.path, record id)\n"
-  "  -t, --threads N      parser threads (default: one per CPU)\n"
+  "  -t, --threads N      threads that parse and match (default: one per CPU)\n"
   "      --carve          also recover event log records from slack space\n"
   "      --logsource LS   read files rift does not recognise as text logs of\n"
   "                       this Sigma logsource, one event per line, e.g.\n"
@@ -485,11 +486,76 @@ static rift_err case_input(void *ctx, const struct rift_input *in)
 
 #define CASE_BATCH 4096
 
+/* rift hunt CASE in parallel: batch i is read when its turn comes (the
+ * iterator is one SQLite statement), matched on the runner that read it,
+ * and handed to the correlations and the output in case order. */
+struct cread {
+  struct rift_store_iter *it;
+  struct rift_sigma_sink *sk;
+  struct hunt *h;
+  struct rift_progress *prog;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  size_t turn;      /* next batch to read */
+  int eof;          /* the iterator is exhausted */
+  rift_err read_rc; /* reading failed */
+  rift_err rc;      /* matching failed (first error) */
+  uint64_t done;
+};
+
+struct cslot {
+  _Alignas(64) struct rift_batch b;
+  rift_err rc;
+};
+
+static void cwork(void *ctx, size_t i, void *slotp)
+{
+  struct cread *cr = ctx;
+  struct cslot *sl = slotp;
+  rift_batch_clear(&sl->b);
+  sl->rc = RIFT_OK;
+  pthread_mutex_lock(&cr->mu);
+  while(cr->turn != i)
+    pthread_cond_wait(&cr->cv, &cr->mu);
+  if(!cr->eof && !cr->read_rc) {
+    rift_err rc = rift_store_iter_next(cr->it, &sl->b, CASE_BATCH);
+    if(rc)
+      cr->read_rc = rc;
+    else if(sl->b.n < CASE_BATCH)
+      cr->eof = 1;
+  }
+  cr->turn++;
+  pthread_cond_broadcast(&cr->cv);
+  pthread_mutex_unlock(&cr->mu);
+  if(sl->b.n)
+    sl->rc = rift_sigma_sink_prepare(cr->sk, &sl->b);
+}
+
+static void cemit(void *ctx, size_t i, void *slotp)
+{
+  struct cread *cr = ctx;
+  struct cslot *sl = slotp;
+  rift_err rc = sl->rc;
+  (void)i;
+  if(!sl->b.n || cr->rc)
+    return;
+  if(!rc)
+    rc = rift_sigma_sink_batch(cr->sk, &sl->b);
+  if(rc) {
+    cr->rc = rc;
+    return;
+  }
+  cr->done += sl->b.n;
+  rift_progress_update(cr->prog, cr->done);
+  flush_out(cr->h, 0);
+}
+
 /* rift hunt CASE: the case's events through the rules; findings into the
  * case.  Returns the exit status. */
 static int hunt_case(struct hunt *h, const char *db, struct rift_sigma *set,
                      const struct rift_sigma_run_opts *ro0,
-                     const struct sigma_opts *so, int stats)
+                     const struct sigma_opts *so, int stats,
+                     struct rift_pool *pool)
 {
   struct rift_store *s;
   struct rift_store_writer *w = NULL;
@@ -504,7 +570,7 @@ static int hunt_case(struct hunt *h, const char *db, struct rift_sigma *set,
   struct rift_diag d;
   struct rift_progress prog;
   struct rift_store_totals tot;
-  uint64_t old = 0, done = 0;
+  uint64_t old = 0;
   int64_t t0 = rift_time_now(), t1;
   rift_err rc;
   size_t i;
@@ -531,26 +597,67 @@ static int hunt_case(struct hunt *h, const char *db, struct rift_sigma *set,
   flt.unordered = 1;   /* correlations sort what they need */
   if(rift_store_iter_open(s, &flt, &it))
     die("%s: cannot read events: %s", db, rift_store_errmsg(s));
-  rift_batch_init(&b);
   rift_progress_init(&prog, "hunt", tot.events);
-  for(;;) {
-    rc = rift_store_iter_next(it, &b, CASE_BATCH);
-    if(rc)
+  {
+    /* batches are read in turn (one reader), matched in parallel, and
+     * their hits taken in case order */
+    struct cread cr;
+    struct cslot *slots;
+    void **slotp;
+    size_t window = rift_pool_threads(pool) > 1 ? rift_pool_threads(pool) * 2
+                                                : 1;
+    size_t nb = tot.events / CASE_BATCH + 1;
+    memset(&cr, 0, sizeof(cr));
+    cr.it = it;
+    cr.sk = sk;
+    cr.h = h;
+    cr.prog = &prog;
+    pthread_mutex_init(&cr.mu, NULL);
+    pthread_cond_init(&cr.cv, NULL);
+    slots = aligned_alloc(_Alignof(struct cslot), window * sizeof(*slots));
+    slotp = calloc(window, sizeof(*slotp));
+    if(!slots || !slotp)
+      die("out of memory");
+    memset(slots, 0, window * sizeof(*slots));
+    for(i = 0; i < window; i++) {
+      rift_batch_init(&slots[i].b);
+      slotp[i] = &slots[i];
+    }
+    /* nb covers the events counted at the start; a last empty batch ends
+     * the read early if there are fewer */
+    if(rift_pool_map_ordered(pool, nb, window, cwork, cemit, &cr, slotp))
+      die("out of memory");
+    if(cr.read_rc)
       die("%s: reading events: %s", db, rift_store_errmsg(s));
-    if(!b.n)
-      break;
-    rc = rift_sigma_sink_prepare(sk, &b);
-    if(!rc)
-      rc = rift_sigma_sink_batch(sk, &b);
-    if(rc)
-      die("%s: %s", db, rift_strerror(rc));
-    done += b.n;
-    rift_progress_update(&prog, done);
-    flush_out(h, 0);
+    if(cr.rc)
+      die("%s: %s", db, rift_strerror(cr.rc));
+    if(!cr.eof) {
+      /* events added since the count: the rest on this thread */
+      rift_batch_init(&b);
+      for(;;) {
+        rc = rift_store_iter_next(it, &b, CASE_BATCH);
+        if(rc)
+          die("%s: reading events: %s", db, rift_store_errmsg(s));
+        if(!b.n)
+          break;
+        rc = rift_sigma_sink_prepare(sk, &b);
+        if(!rc)
+          rc = rift_sigma_sink_batch(sk, &b);
+        if(rc)
+          die("%s: %s", db, rift_strerror(rc));
+        flush_out(h, 0);
+      }
+      rift_batch_release(&b);
+    }
+    for(i = 0; i < window; i++)
+      rift_batch_release(&slots[i].b);
+    free(slots);
+    free(slotp);
+    pthread_mutex_destroy(&cr.mu);
+    pthread_cond_destroy(&cr.cv);
   }
   rift_progress_done(&prog);
   rift_store_iter_free(&it);
-  rift_batch_release(&b);
   if(rift_sigma_sink_finish(sk))
     die("out of memory while evaluating correlations");
   if(rift_store_writer_finish(&w, &lst))
@@ -696,7 +803,10 @@ int cmd_hunt(int argc, char **argv)
       memset(&ro, 0, sizeof(ro));
       ro.min_level = (enum rift_level)min_level;
       ro.sink = &fsink;
-      st = hunt_case(&h, db, set, &ro, &so, stats);
+      if(rift_pool_init(&pool, threads))
+        die("cannot start threads");
+      st = hunt_case(&h, db, set, &ro, &so, stats, pool);
+      rift_pool_free(&pool);
       if(load_errors && st == RIFT_EXIT_OK)
         st = RIFT_EXIT_INPUT_ERRORS;
       rift_sigma_free(&set);

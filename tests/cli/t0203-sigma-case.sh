@@ -3,7 +3,8 @@
 # over evidence files (rift hunt EVIDENCE), during a triage (rift triage
 # -r, findings stored in case.db) or over a finished case (rift hunt CASE,
 # from the stored events).  Hunting a case twice replaces its Sigma
-# findings; every stored finding links to its event in the case.
+# findings; every stored finding links to its event in the case.  The
+# case is matched on several threads with the same output as on one.
 RIFT=$1
 D=${RIFT_DATA:-}
 R=$D/sigma/rules/windows
@@ -16,6 +17,8 @@ trap 'rm -rf "$T"' EXIT
 "$RIFT" triage -q -r "$R" "$E1" "$E2" -o "$T/case" || true
 "$RIFT" hunt -q --jsonl -r "$R" "$T/case" > "$T/case1.jsonl"
 "$RIFT" hunt -q --jsonl -r "$R" "$T/case" > "$T/case2.jsonl"
+"$RIFT" hunt -q --jsonl --threads 1 -r "$R" "$T/case" > "$T/case-t1.jsonl"
+"$RIFT" hunt -q --jsonl --threads 3 -r "$R" "$T/case" > "$T/case-t3.jsonl"
 # Velociraptor's rule through a triage: its published row
 "$RIFT" triage -q -r "$E1/evtx/proc_creation_win_whoami_as_system.yml" "$E1" -o "$T/vr" || true
 python3 - "$T" "$D/velociraptor_testcases/sigma.out.yaml" <<'PY'
@@ -39,6 +42,8 @@ def check(cond, what):
 check(len(files) > 100, "%d detections over the evidence files" % len(files))
 check(stored == files, "triage -r stores the same %d detections (rule, file, record) as rift hunt over the files (%d)" % (len(stored), len(files)))
 check(case1 == files, "rift hunt CASE finds the same %d detections from the stored events" % len(case1))
+t1, t3 = open(os.path.join(t, 'case-t1.jsonl')).read(), open(os.path.join(t, 'case-t3.jsonl')).read()
+check(t1 == t3 and t1.count('\n') == len(files), "rift hunt CASE prints the same %d findings in the same order on 1 and 3 threads" % t1.count('\n'))
 n_after = db.execute("SELECT count(*) FROM findings WHERE source = 'sigma'").fetchone()[0]
 check(n_after == len(files), "hunting the case twice replaces its findings (%d stored, not %d)" % (n_after, 2 * len(files)))
 unlinked = db.execute("SELECT count(*) FROM finding_events WHERE event_id IS NULL").fetchone()[0]
