@@ -226,6 +226,22 @@ static int message(struct rift_http *h, int dir, const char *p, size_t n,
     return -1;
   if(dir == 0) {
     struct rift_http_txn *t;
+    /* "GET /a b HTTP/1.0": a space inside the target (an evasion, or a
+     * broken client); as Wireshark, the target runs to the last space
+     * before the version */
+    if(memchr(c, ' ', cl)) {
+      const char *end = p + sl, *v = end;
+      while(v > c && v[-1] != ' ')
+        v--;
+      if(end - v > 5 && !memcmp(v, "HTTP/", 5)) {
+        const char *u = v;
+        while(u > b && u[-1] == ' ')
+          u--;
+        bl = (size_t)(u - b);
+        c = v;
+        cl = (size_t)(end - v);
+      }
+    }
     if(h->ntxn >= RIFT_HTTP_MAX_TXN)
       return -1;
     if(h->n == RIFT_HTTP_MAX_PENDING)

@@ -103,7 +103,9 @@ static int udp_tunnel(struct dec *d, const uint8_t *b, size_t n,
                       enum rift_pkt_status *st)
 {
   struct rift_pkt *p = d->p;
-  if(p->dport == VXLAN_PORT && n >= 8 && (b[0] & 0x08)) {
+  /* either port, as Wireshark: some VTEPs send from 4789 as well */
+  if((p->dport == VXLAN_PORT || p->sport == VXLAN_PORT) && n >= 8 &&
+     (b[0] & 0x08)) {
     struct rift_pkt save = *p;
     *st = ether(d, b + 8, n - 8);
     if(*st == RIFT_PKT_OK)

@@ -2,7 +2,9 @@
 # The whole SigmaHQ corpus (rules/, rules-emerging-threats/,
 # rules-threat-hunting/) loads: every rule is active or unsupported for a
 # real limitation (a logsource rift has no events for, a Windows source
-# that writes no event log, a placeholder without values); none invalid;
+# that writes no event log, a placeholder without values, a log or
+# protocol rift does not read, a field its events do not carry); none
+# invalid;
 # every Windows rule with an event-log source is active.
 RIFT=$1
 S=${RIFT_DATA:-}/sigma
@@ -14,6 +16,8 @@ ok_reasons = [
     (r"^no rift events for logsource ", "logsource without rift events"),
     (r"^logsource .*: .*ETW provider", "Windows ETW-only source (no event log)"),
     (r"^placeholder %\w+% has no values", "placeholder without values"),
+    (r"^logsource .*: rift (does not read|has flows from captures)", "log or protocol rift does not read"),
+    (r"^field \x27[^\x27]+\x27: ", "field rift events do not carry"),
 ]
 rules = [json.loads(l) for l in sys.stdin if l.strip()]
 st = collections.Counter(r["state"] for r in rules)

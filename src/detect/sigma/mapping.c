@@ -80,6 +80,10 @@ rift_err sg_mapping_add(struct rift_sigma *s, const char *text, size_t len,
       bad(d, name, f->line, "fields must be a map");
     p->field_default = sy_str(sy_get(doc, "field_default"));
     p->field_fallback = sy_str(sy_get(doc, "field_fallback"));
+    {
+      const char *fo = sy_str(sy_get(doc, "fields_only"));
+      p->fields_only = fo && !strcmp(fo, "true");
+    }
     if(p->field_default && !strstr(p->field_default, "{}")) {
       bad(d, name, doc->line, "field_default must contain {}");
       p->field_default = NULL;

@@ -173,6 +173,8 @@ struct sg_product {
   const struct sy_node *fields;  /* Sigma name -> rift field name */
   const char *field_default;     /* "winlog.event_data.{}" */
   const char *field_fallback;    /* "winlog.user_data.{}" or NULL */
+  int fields_only;               /* a name not in fields (nor a rift field
+                                    name) makes the rule unsupported */
   const char *mapname;
 };
 
