@@ -348,10 +348,15 @@ static rift_err skip_value(struct jp *j, int depth)
         return rc;
     }
   }
-  while(j->i < j->n && j->p[j->i] != ',' && j->p[j->i] != '}' &&
-        j->p[j->i] != ']')
-    j->i++;
-  return RIFT_OK;
+  {
+    size_t start = j->i;
+    while(j->i < j->n && j->p[j->i] != ',' && j->p[j->i] != '}' &&
+          j->p[j->i] != ']')
+      j->i++;
+    /* nothing consumed (a stray ']' in an object...): without this the
+     * caller's loop would look at the same byte forever */
+    return j->i > start ? RIFT_OK : RIFT_SYNTAX;
+  }
 }
 
 static uint32_t key_id(struct jp *j, const char *k, size_t len)
