@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job on the sample evidence: triage everything in ../shared/data
 # (event logs, captures, Zeek and Suricata logs, archives...) into
-# demo-case/ with the SigmaHQ Windows rules, the endpoint analytics and the
-# network analytics, then print the summary and where the report is.
+# demo-case/ with the SigmaHQ Windows, network and web rules, the endpoint
+# analytics and the network analytics, then print the summary and where the
+# report is.
 # The samples include deliberately damaged files, so the triage reports
 # input errors (exit 1); the demo fails only if the triage itself fails.
 set -uo pipefail
@@ -11,9 +12,10 @@ BUILD=${1:-build}
 DATA=${RIFT_DATA:-$(cd .. && pwd)/shared/data}
 RIFT=$BUILD/rift
 CASE=demo-case
-RULES=$DATA/sigma/rules/windows
-echo "== rift triage -r $RULES $DATA -o $CASE"
-"$RIFT" triage --force -r "$RULES" "$DATA" -o "$CASE" 2>"$BUILD/demo-stderr.txt"
+RULES=$DATA/sigma/rules
+echo "== rift triage -r $RULES/windows -r $RULES/network -r $RULES/web $DATA -o $CASE"
+"$RIFT" triage --force -r "$RULES/windows" -r "$RULES/network" -r "$RULES/web" \
+  "$DATA" -o "$CASE" 2>"$BUILD/demo-stderr.txt"
 rc=$?
 if [ "$rc" -gt 1 ]; then
   cat "$BUILD/demo-stderr.txt" >&2
