@@ -221,7 +221,9 @@ static rift_err http(struct eve *v, uint64_t off, uint64_t lineno)
   e->action = "http_request";
   rift_event_add_strref(b, e, RIFT_F_NETWORK_PROTOCOL, "http", 4);
   logrec_str(b, e, RIFT_F_HTTP_REQUEST_METHOD, G(v, "http.http_method"));
-  logrec_str(b, e, RIFT_F_URL_ORIGINAL, G(v, "http.url"));
+  kv = G(v, "http.url");
+  if(logrec_set(kv))
+    rift_netev_url(b, e, kv->v, kv->vl);
   logrec_str(b, e, RIFT_F_URL_DOMAIN, G(v, "http.hostname"));
   logrec_str(b, e, RIFT_F_DESTINATION_DOMAIN, G(v, "http.hostname"));
   logrec_str(b, e, RIFT_F_USER_AGENT, G(v, "http.http_user_agent"));

@@ -250,7 +250,9 @@ static rift_err http(struct zeek *z, uint64_t off, uint64_t lineno)
   e->action = "http_request";
   rift_event_add_strref(b, e, RIFT_F_NETWORK_PROTOCOL, "http", 4);
   logrec_str(b, e, RIFT_F_HTTP_REQUEST_METHOD, G(z, "method"));
-  logrec_str(b, e, RIFT_F_URL_ORIGINAL, G(z, "uri"));
+  kv = G(z, "uri");
+  if(logrec_set(kv))
+    rift_netev_url(b, e, kv->v, kv->vl);
   logrec_str(b, e, RIFT_F_URL_DOMAIN, G(z, "host"));
   logrec_str(b, e, RIFT_F_DESTINATION_DOMAIN, G(z, "host"));
   logrec_str(b, e, RIFT_F_USER_AGENT, G(z, "user_agent"));

@@ -48,6 +48,44 @@ rift_err rift_netev_time(struct rift_batch *b, struct rift_event *ev,
   return rift_event_add_str(b, ev, id, t, n);
 }
 
+rift_err rift_netev_url(struct rift_batch *b, struct rift_event *ev,
+                        const char *u, size_t n)
+{
+  size_t ps = 0, pe, seg, i;
+  rift_err rc = rift_event_add_str(b, ev, RIFT_F_URL_ORIGINAL, u, n);
+  if(rc || !n)
+    return rc;
+  if(u[0] != '/') {
+    const char *s = memmem(u, n, "://", 3);
+    if(!s)
+      return RIFT_OK;
+    ps = (size_t)(s - u) + 3;
+    while(ps < n && u[ps] != '/' && u[ps] != '?' && u[ps] != '#')
+      ps++;
+  }
+  pe = ps;
+  while(pe < n && u[pe] != '?' && u[pe] != '#')
+    pe++;
+  if(pe > ps && (rc = rift_event_add_str(b, ev, RIFT_F_URL_PATH, u + ps,
+                                         pe - ps)))
+    return rc;
+  if(pe < n && u[pe] == '?') {
+    size_t qe = pe + 1;
+    while(qe < n && u[qe] != '#')
+      qe++;
+    rc = rift_event_add_str(b, ev, RIFT_F_URL_QUERY, u + pe + 1, qe - pe - 1);
+    if(rc)
+      return rc;
+  }
+  for(seg = pe; seg > ps && u[seg - 1] != '/'; seg--)
+    ;
+  for(i = pe; i > seg && u[i - 1] != '.'; i--)
+    ;
+  if(i > seg + 1 && i < pe) /* a dot, not leading ("/.htaccess"), not last */
+    rc = rift_event_add_str(b, ev, RIFT_F_URL_EXTENSION, u + i, pe - i);
+  return rc;
+}
+
 /* swap: the event's source is the flow's server (a TLS client that
  * did not open the connection, as in WebRTC DTLS) */
 static struct rift_event *base2(struct rift_netev *e, const struct rift_flow *f,
@@ -544,13 +582,8 @@ rift_err rift_netev_http(struct rift_netev *e, const struct rift_flow *f,
   SR(NETWORK_PROTOCOL, "http");
   if(h->method)
     S(HTTP_REQUEST_METHOD, h->method);
-  if(h->uri) {
-    S(URL_ORIGINAL, h->uri);
-    if(h->uri[0] == '/') {
-      const char *q = strchr(h->uri, '?');
-      SN(URL_PATH, h->uri, q ? (size_t)(q - h->uri) : strlen(h->uri));
-    }
-  }
+  if(h->uri)
+    rift_netev_url(b, ev, h->uri, strlen(h->uri));
   if(h->host) {
     /* Host without the port */
     const char *c = strrchr(h->host, ':');

@@ -40,6 +40,14 @@ rift_err rift_netev_http(struct rift_netev *e, const struct rift_flow *f,
 /* Format ns as RFC 3339 (frac digits) and add it as a string field. */
 rift_err rift_netev_time(struct rift_batch *b, struct rift_event *ev,
                          uint32_t id, int64_t ns, int frac);
+/* An HTTP request target as url.original, and from it url.path,
+ * url.query (without the '?'; empty if there is a '?' and nothing after)
+ * and url.extension (the last one of the last path segment, without the
+ * dot), as ECS defines them.  Origin form ("/a/b.php?x") and absolute
+ * form ("http://host/a?x", proxies); other forms ("*", CONNECT's
+ * host:port) only as url.original. */
+rift_err rift_netev_url(struct rift_batch *b, struct rift_event *ev,
+                        const char *u, size_t n);
 /* "tcp", "udp", "icmp", "ipv6-icmp", ... or NULL. */
 const char *rift_transport_name(uint8_t proto);
 

@@ -45,7 +45,7 @@ def tshark(path, flt, fields, extra=()):
     return [l.split("\t") for l in p.stdout.splitlines() if l.strip()]
 
 
-req = []     # (file, frame, method, host, ua, uri)
+req = []     # (file, frame, method, host, ua, uri, path, query)
 status = {}  # (file, request frame) -> status code
 dns = []     # (file, frame, is_response, id, name, type)
 for c in caps:
@@ -53,9 +53,11 @@ for c in caps:
     # HTTP over TCP (tshark also shows SSDP over UDP as HTTP: not web traffic)
     for r in tshark(c, "http.request && tcp", ["frame.number", "http.request.method",
                                                "http.host", "http.user_agent",
-                                               "http.request.uri", "tcp.stream"]):
-        r += [""] * (6 - len(r))
-        req.append((c, int(r[0]), r[1], r[2], r[3], r[4]))
+                                               "http.request.uri", "tcp.stream",
+                                               "http.request.uri.path",
+                                               "http.request.uri.query"]):
+        r += [""] * (8 - len(r))
+        req.append((c, int(r[0]), r[1], r[2], r[3], r[4], r[6], r[7]))
         streams[r[5]].append(int(r[0]))
     # status codes: each response's first segment, not waiting for bodies
     # that the capture cuts short
@@ -125,6 +127,21 @@ for u in common([r[5] for r in req], 4):
     exp = {(r[0], r[1]) for r in req if part.lower() in r[5].lower()}
     rule("proxy c-uri contains %s" % part, PROXY, [("c-uri|contains", part)], exp)
     rule("zeek uri contains %s" % part, ZHTTP, [("uri|contains", part)], exp)
+for q in common([r[7] for r in req], 3):
+    exp = {(r[0], r[1]) for r in req if r[7].lower() == q.lower()}
+    rule("proxy c-uri-query = %s" % q, PROXY, [("c-uri-query", q)], exp)
+
+
+def ext(path):
+    """ECS url.extension of a path (computed here from tshark's path)."""
+    seg = path.rsplit("/", 1)[-1]
+    i = seg.rfind(".")
+    return seg[i + 1:] if i > 0 and i < len(seg) - 1 else ""
+
+
+for x in common([ext(r[6]) for r in req], 3):
+    exp = {(r[0], r[1]) for r in req if ext(r[6]).lower() == x.lower()}
+    rule("proxy c-uri-extension = %s" % x, PROXY, [("c-uri-extension", x)], exp)
 for code in common(list(status.values()), 3):
     exp = {k for k, v in status.items() if v == code}
     rule("proxy sc-status = %s" % code, PROXY, [("sc-status", int(code))], exp)

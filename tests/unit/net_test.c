@@ -12,6 +12,7 @@
 #include "net/http.h"
 #include "net/ja3.h"
 #include "net/ja4.h"
+#include "net/netev.h"
 #include "net/pkt.h"
 #include "net/quic.h"
 #include "net/tls.h"
@@ -649,6 +650,56 @@ void unit_net_http(struct unit *t)
                               19, 1, 1, 0, http_cb, &s), RIFT_HTTP_TUNNEL);
   CHECK_INT(t, s.n, 1);
   rift_http_release(&h);
+  /* a space inside the target: kept, the version after the last space */
+  memset(&s, 0, sizeof(s));
+  rift_http_init(&h);
+  rift_http_feed(&h, 0, (const uint8_t *)"GET /a b HTTP/1.0\r\n\r\n", 21, 1,
+                 1, 0, http_cb, &s);
+  rift_http_flush(&h, http_cb, &s);
+  CHECK_INT(t, s.n, 1);
+  CHECK_STR(t, s.uri[0], "/a b");
+  rift_http_release(&h);
+  /* url.* fields of a request target (ECS) */
+  {
+    static const struct {
+      const char *u, *path, *query, *ext;
+    } cases[] = {
+      { "/a/b.php?x=1&y", "/a/b.php", "x=1&y", "php" },
+      { "/dl/file.tar.GZ", "/dl/file.tar.GZ", NULL, "GZ" },
+      { "/x?", "/x", "", NULL },
+      { "/.htaccess", "/.htaccess", NULL, NULL },
+      { "/v1.2/run", "/v1.2/run", NULL, NULL },
+      { "/a.#frag", "/a.", NULL, NULL },
+      { "http://h.example:8080/p/q.js?z#f", "/p/q.js", "z", "js" },
+      { "http://h.example?q", NULL, "q", NULL },
+      { "h.example:443", NULL, NULL, NULL },
+      { "*", NULL, NULL, NULL },
+    };
+    struct rift_batch b;
+    size_t k;
+    rift_batch_init(&b);
+    for(k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+      struct rift_event *ev = rift_batch_add(&b);
+      const struct rift_value *v;
+      CHECK_INT(t, rift_netev_url(&b, ev, cases[k].u, strlen(cases[k].u)),
+                RIFT_OK);
+      v = rift_event_get(ev, RIFT_F_URL_ORIGINAL);
+      CHECK(t, v && v->len == strlen(cases[k].u));
+      v = rift_event_get(ev, RIFT_F_URL_PATH);
+      CHECK(t, !v == !cases[k].path);
+      if(v && cases[k].path)
+        CHECK_MEM(t, v->s, v->len, cases[k].path);
+      v = rift_event_get(ev, RIFT_F_URL_QUERY);
+      CHECK(t, !v == !cases[k].query);
+      if(v && cases[k].query)
+        CHECK_MEM(t, v->s, v->len, cases[k].query);
+      v = rift_event_get(ev, RIFT_F_URL_EXTENSION);
+      CHECK(t, !v == !cases[k].ext);
+      if(v && cases[k].ext)
+        CHECK_MEM(t, v->s, v->len, cases[k].ext);
+    }
+    rift_batch_release(&b);
+  }
   CHECK_INT(t, rift_http_sniff((const uint8_t *)"GET / ", 6), 1);
   CHECK_INT(t, rift_http_sniff((const uint8_t *)"HTTP/1.0 200", 12), 2);
   CHECK_INT(t, rift_http_sniff((const uint8_t *)"\x16\x03\x01", 3), 0);
