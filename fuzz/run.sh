@@ -18,6 +18,9 @@ case $NAME in
               -name '*.evtx' -size -300k | head -300 |
           while read -r f; do cp -n "$f" "$CORPUS/$(sha1sum "$f" | cut -c1-16)" || true; done || true
         EXTRA=(-max_len=300000 -dict=fuzz/evtx.dict) ;;
+  weblog) find "$DATA/linux" -name '*access*' -size -300k | head -50 |
+          while read -r f; do cp -n "$f" "$CORPUS/$(sha1sum "$f" | cut -c1-16)" || true; done || true
+        EXTRA=(-max_len=65536) ;;
   eprules) for f in rules/endpoint/*.yaml; do cp -n "$f" "$CORPUS/$(basename "$f")"; done
         EXTRA=(-max_len=65536) ;;
   *) EXTRA=() ;;

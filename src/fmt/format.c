@@ -6,6 +6,7 @@
 #include "fmt/evtx.h"
 #include "fmt/format.h"
 #include "fmt/eve.h"
+#include "fmt/weblog.h"
 #include "fmt/zeek.h"
 #include "net/pcap.h"
 
@@ -43,6 +44,11 @@ static const struct rift_format fmt_eve = {
   rift_eve_parse
 };
 
+static const struct rift_format fmt_weblog = {
+  "weblog", "rift-weblog 1 (Apache/Nginx common, combined, vhost_combined)",
+  rift_weblog_sniff, rift_weblog_parse
+};
+
 /* One line per format; keep the most specific sniffers first. */
 const struct rift_format *const rift_formats[] = {
   &fmt_evtx,
@@ -50,6 +56,7 @@ const struct rift_format *const rift_formats[] = {
   &fmt_pcapng,
   &fmt_zeek,
   &fmt_eve,
+  &fmt_weblog,
   NULL
 };
 

@@ -17,7 +17,7 @@ ok_reasons = [
     (r"^logsource .*: .*ETW provider", "Windows ETW-only source (no event log)"),
     (r"^placeholder %\w+% has no values", "placeholder without values"),
     (r"^logsource .*: rift (does not read|has flows from captures)", "log or protocol rift does not read"),
-    (r"^field \x27[^\x27]+\x27: ", "field rift events do not carry"),
+    (r"^field \x27[^\x27]+\x27(: | is not in rift)", "field rift events do not carry"),
 ]
 rules = [json.loads(l) for l in sys.stdin if l.strip()]
 st = collections.Counter(r["state"] for r in rules)
