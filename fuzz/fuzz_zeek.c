@@ -1,25 +1,10 @@
 /* libFuzzer harness: the zeek log reader (lines, JSON flattening, TSV
  * headers and escapes, mapping to events) over a memory source. */
-#include <stddef.h>
-#include <stdint.h>
-
+#include "fuzz_parse.h"
 #include "fmt/zeek.h"
-
-static rift_err drop(void *ctx, struct rift_batch *b)
-{
-  (void)ctx;
-  (void)b;
-  return RIFT_OK;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-  struct rift_source src;
-  struct rift_parse_opts o = { 0 };
-  struct rift_event_sink sink = { NULL, drop, NULL };
-  struct rift_parse_stats st = { 0 };
-  rift_source_mem(&src, data, size, "fuzz");
-  o.path = "fuzz/ssl.log";
-  rift_zeek_parse(&src, &o, &sink, NULL, &st);
+  fuzz_parse(rift_zeek_parse, data, size, "fuzz/ssl.log", 0);
   return 0;
 }

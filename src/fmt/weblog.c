@@ -56,7 +56,7 @@ static int64_t clf_time(const char *p, size_t n)
 {
   static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
   unsigned d, mo, y, h, mi, s, zh, zm, i;
-  int64_t days, t;
+  int64_t t, off;
   if(n < 26 || p[2] != '/' || p[6] != '/' || p[11] != ':' || p[14] != ':' ||
      p[17] != ':' || p[20] != ' ' || (p[21] != '+' && p[21] != '-'))
     return RIFT_TIME_NONE;
@@ -80,12 +80,14 @@ static int64_t clf_time(const char *p, size_t n)
   s = (unsigned)(p[18] - '0') * 10 + (unsigned)(p[19] - '0');
   zh = (unsigned)(p[22] - '0') * 10 + (unsigned)(p[23] - '0');
   zm = (unsigned)(p[24] - '0') * 10 + (unsigned)(p[25] - '0');
-  if(!d || d > 31 || h > 23 || mi > 59 || s > 60 || zh > 23 || zm > 59)
+  if(zh > 23 || zm > 59)
     return RIFT_TIME_NONE;
-  days = rift_days_from_civil(y, mo + 1, d);
-  t = ((days * 24 + h) * 60 + mi) * 60 + s;
-  t += (p[21] == '+' ? -1 : 1) * (int64_t)(zh * 3600 + zm * 60);
-  return t * 1000000000;
+  /* NONE for a date that does not exist or lies outside int64 ns */
+  t = rift_systemtime_to_ns(y, mo + 1, d, h, mi, s, 0);
+  if(t == RIFT_TIME_NONE)
+    return t;
+  off = (int64_t)(zh * 3600 + zm * 60) * 1000000000;
+  return p[21] == '+' ? rift_time_sub(t, off) : rift_time_add(t, off);
 }
 
 /* A quoted field at *i ('"' expected); its end is the next '"' not
