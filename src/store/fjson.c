@@ -35,7 +35,11 @@ static void add_value(struct rift_buf *o, const struct rift_value *v)
     rift_buf_add_u64(o, v->u);
     break;
   case RIFT_V_FLOAT:
-    if(isfinite(v->f)) {
+    if(v->f == 0) {
+      /* "-0" would read back as the integer 0: zero has one form */
+      rift_buf_addch(o, '0');
+    }
+    else if(isfinite(v->f)) {
       int n = snprintf(tmp, sizeof(tmp), "%.17g", v->f);
       rift_buf_add(o, tmp, (size_t)n);
     }
