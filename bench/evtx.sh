@@ -71,8 +71,9 @@ printf 'ratio evtxexport/rift(1 thread): %.1fx\n' "$(echo "$M_evtxexport / $M_ri
 printf 'ratio evtxexport/rift(2 threads): %.1fx\n' "$(echo "$M_evtxexport / $M_rift2" | bc -l)"
 printf 'rift 2 threads vs 1 thread: %.2fx\n' "$(echo "$M_rift1 / $M_rift2" | bc -l)"
 # the same ratio round by round (each round runs both one after the other)
-paste <(echo "${T[rift1]}" | tr ' ' '\n' | grep -v '^$') \
-      <(echo "${T[rift2]}" | tr ' ' '\n' | grep -v '^$') |
-  awk '{r = $1 / $2; s = s sprintf(" %.2f", r); if (!n || r < lo) lo = r;
-        if (!n || r > hi) hi = r; n++}
-       END {printf "per round:%s (min %.2fx, max %.2fx)\n", s, lo, hi}'
+ratios=$(paste <(echo "${T[rift1]}" | tr ' ' '\n' | grep -v '^$') \
+               <(echo "${T[rift2]}" | tr ' ' '\n' | grep -v '^$') |
+         awk '{printf "%.3f\n", $1 / $2}')
+printf 'per round:%s (min %.2fx, median %.2fx, max %.2fx)\n' \
+  "$(printf ' %.2f' $ratios)" "$(echo "$ratios" | sort -n | head -1)" \
+  "$(echo "$ratios" | median)" "$(echo "$ratios" | sort -n | tail -1)"
