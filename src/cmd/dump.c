@@ -283,17 +283,14 @@ int cmd_dump(int argc, char **argv)
   if(rift_pool_init(&pool, threads))
     die("cannot start threads");
   window = rift_pool_threads(pool) > 1 ? rift_pool_threads(pool) * 3 : 1;
-  slots = aligned_alloc(_Alignof(struct slot), window * sizeof(*slots));
-  slotp = calloc(window, sizeof(*slotp));
-  if(!slots || !slotp)
+  slots = rift_pool_slots(window, sizeof(*slots), &slotp);
+  if(!slots)
     die("out of memory");
-  memset(slots, 0, window * sizeof(*slots));
   for(k = 0; k < window; k++) {
     if(rift_evtx_ctx_new(&slots[k].ctx))
       die("out of memory");
     rift_buf_init(&slots[k].out, RIFT_BUF_MAX_OUTPUT);
     rift_buf_init(&slots[k].msgs.text, RIFT_BUF_MAX_LINE);
-    slotp[k] = &slots[k];
   }
 
   if(fmt == RIFT_EVTX_JSON_PRETTY)
@@ -359,8 +356,7 @@ int cmd_dump(int argc, char **argv)
     rift_buf_release(&slots[k].out);
     rift_buf_release(&slots[k].msgs.text);
   }
-  free(slots);
-  free(slotp);
+  rift_pool_slots_free(slots, slotp);
   rift_pool_free(&pool);
   return status;
 }

@@ -614,15 +614,11 @@ static int hunt_case(struct hunt *h, const char *db, struct rift_sigma *set,
     cr.prog = &prog;
     pthread_mutex_init(&cr.mu, NULL);
     pthread_cond_init(&cr.cv, NULL);
-    slots = aligned_alloc(_Alignof(struct cslot), window * sizeof(*slots));
-    slotp = calloc(window, sizeof(*slotp));
-    if(!slots || !slotp)
+    slots = rift_pool_slots(window, sizeof(*slots), &slotp);
+    if(!slots)
       die("out of memory");
-    memset(slots, 0, window * sizeof(*slots));
-    for(i = 0; i < window; i++) {
+    for(i = 0; i < window; i++)
       rift_batch_init(&slots[i].b);
-      slotp[i] = &slots[i];
-    }
     /* nb covers the events counted at the start; a last empty batch ends
      * the read early if there are fewer */
     if(rift_pool_map_ordered(pool, nb, window, cwork, cemit, &cr, slotp))
@@ -651,8 +647,7 @@ static int hunt_case(struct hunt *h, const char *db, struct rift_sigma *set,
     }
     for(i = 0; i < window; i++)
       rift_batch_release(&slots[i].b);
-    free(slots);
-    free(slotp);
+    rift_pool_slots_free(slots, slotp);
     pthread_mutex_destroy(&cr.mu);
     pthread_cond_destroy(&cr.cv);
   }

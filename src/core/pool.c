@@ -1,5 +1,6 @@
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "core/pool.h"
@@ -82,6 +83,33 @@ struct rift_pool {
   pthread_t *th;
   struct rift_queue q;
 };
+
+void *rift_pool_slots(size_t n, size_t size, void ***ptrs)
+{
+  char *a;
+  size_t i;
+  *ptrs = NULL;
+  if(!n || !size || size % RIFT_CACHE_LINE || n > SIZE_MAX / size)
+    return NULL;
+  a = aligned_alloc(RIFT_CACHE_LINE, n * size);
+  *ptrs = calloc(n, sizeof(void *));
+  if(!a || !*ptrs) {
+    free(a);
+    free(*ptrs);
+    *ptrs = NULL;
+    return NULL;
+  }
+  memset(a, 0, n * size);
+  for(i = 0; i < n; i++)
+    (*ptrs)[i] = a + i * size;
+  return a;
+}
+
+void rift_pool_slots_free(void *slots, void **ptrs)
+{
+  free(slots);
+  free(ptrs);
+}
 
 unsigned rift_ncpu(void)
 {

@@ -55,6 +55,17 @@ rift_err rift_pool_map_ordered(struct rift_pool *p, size_t n, size_t window,
                                void (*emit)(void *ctx, size_t i, void *slot),
                                void *ctx, void **slots);
 
+/* The slots of an ordered map: n zeroed elements of `size` bytes in one
+ * array starting on a cache line, and in *ptrs the array of pointers to
+ * them that rift_pool_map_ordered takes.  size must be a multiple of 64
+ * (give the slot struct an _Alignas(64) first member): each runner writes
+ * its slots for every record, and slots sharing a line would make the
+ * runners' CPUs fight over it.  NULL if out of memory (or size is not a
+ * multiple of 64).  Free both with rift_pool_slots_free. */
+#define RIFT_CACHE_LINE 64
+void *rift_pool_slots(size_t n, size_t size, void ***ptrs);
+void rift_pool_slots_free(void *slots, void **ptrs);
+
 /* Online CPUs (at least 1). */
 unsigned rift_ncpu(void);
 

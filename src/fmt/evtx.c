@@ -845,19 +845,16 @@ rift_err rift_evtx_parse(const struct rift_source *src,
     pool = own;
   }
   window = rift_pool_threads(pool) > 1 ? rift_pool_threads(pool) * 3 : 1;
-  slots = aligned_alloc(_Alignof(struct pslot), window * sizeof(*slots));
-  slotp = calloc(window, sizeof(*slotp));
-  if(!slots || !slotp) {
+  slots = rift_pool_slots(window, sizeof(*slots), &slotp);
+  if(!slots) {
     rc = RIFT_NOMEM;
     goto out;
   }
-  memset(slots, 0, window * sizeof(*slots));
   for(k = 0; k < window; k++) {
     rc = rift_evtx_ctx_new(&slots[k].ctx);
     if(rc)
       goto out;
     rift_batch_init(&slots[k].batch);
-    slotp[k] = &slots[k];
   }
   rc = rift_pool_map_ordered(pool, RIFT_EVTX_JOBS(j.evtx.nslots), window, pwork, pemit, &j,
                              slotp);
@@ -871,8 +868,7 @@ out:
       free(slots[k].msgs);
     }
   }
-  free(slots);
-  free(slotp);
+  rift_pool_slots_free(slots, slotp);
   rift_pool_free(&own);
   return rc;
 }

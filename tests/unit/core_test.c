@@ -504,6 +504,23 @@ void unit_core_pool(struct unit *t)
     CHECK(t, p == NULL);
   }
   {
+    /* slots: on cache lines, zeroed, and the pointers to them */
+    struct line_slot {
+      _Alignas(64) uint64_t v[3];
+    } *sl;
+    void **ptrs;
+    size_t i;
+    int ok = 1;
+    sl = rift_pool_slots(5, sizeof(*sl), &ptrs);
+    CHECK(t, sl != NULL);
+    for(i = 0; sl && i < 5; i++)
+      ok &= ptrs[i] == &sl[i] && (uintptr_t)ptrs[i] % 64 == 0 && !sl[i].v[0] &&
+            !sl[i].v[2];
+    CHECK(t, ok);
+    rift_pool_slots_free(sl, ptrs);
+    CHECK(t, rift_pool_slots(2, 40, &ptrs) == NULL && ptrs == NULL);
+  }
+  {
     struct rift_queue q;
     pthread_t th;
     uintptr_t sum = 0;
