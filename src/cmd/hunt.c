@@ -93,17 +93,10 @@ struct hunt {
 
 static void add_input(struct hunt *h, const char *path)
 {
-  if(h->nin == h->capin) {
-    size_t ncap = h->capin ? h->capin * 2 : 64;
-    struct input *n;
-    if(ncap > MAX_INPUTS)
-      die("more than %d input files", MAX_INPUTS);
-    n = realloc(h->in, ncap * sizeof(*n));
-    if(!n)
-      die("out of memory");
-    h->in = n;
-    h->capin = ncap;
-  }
+  if(h->nin == h->capin && (h->capin ? h->capin * 2 : 64) > MAX_INPUTS)
+    die("more than %d input files", MAX_INPUTS);
+  if(rift_grow((void **)&h->in, &h->capin, h->nin + 1, sizeof(*h->in), 64))
+    die("out of memory");
   h->in[h->nin].path = strdup(path);
   h->in[h->nin].format = NULL;
   if(!h->in[h->nin].path)
@@ -312,14 +305,9 @@ static rift_err on_finding(void *ctx, const struct rift_finding *f)
   if(rift_hmap_put(&h->byrule, key, (size_t)kl, &v, &isnew))
     return RIFT_NOMEM;
   if(isnew) {
-    if(h->nrows == h->caprows) {
-      size_t ncap = h->caprows ? h->caprows * 2 : 64;
-      struct row *nr = realloc(h->rows, ncap * sizeof(*nr));
-      if(!nr)
-        return RIFT_NOMEM;
-      h->rows = nr;
-      h->caprows = ncap;
-    }
+    if(rift_grow((void **)&h->rows, &h->caprows, h->nrows + 1,
+                 sizeof(*h->rows), 64))
+      return RIFT_NOMEM;
     /* the rule's strings live as long as the rule set */
     h->rows[h->nrows].id = f->rule_id;
     h->rows[h->nrows].title = f->rule_name;

@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #ifdef __SSE2__
@@ -22,6 +23,30 @@ void rift_buf_release(struct rift_buf *b)
   if(b->alloc)
     free(b->buf);
   rift_buf_init(b, b->max);
+}
+
+rift_err rift_grow(void **arr, size_t *cap, size_t need, size_t elem,
+                   size_t first)
+{
+  size_t ncap = *cap ? *cap : first;
+  void *na;
+  if(need <= *cap)
+    return RIFT_OK;
+  if(!ncap)
+    ncap = 1;
+  while(ncap < need) {
+    if(ncap > SIZE_MAX / 2)
+      return RIFT_NOMEM;
+    ncap *= 2;
+  }
+  if(elem && ncap > SIZE_MAX / elem)
+    return RIFT_NOMEM;
+  na = realloc(*arr, ncap * elem);
+  if(!na)
+    return RIFT_NOMEM;
+  *arr = na;
+  *cap = ncap;
+  return RIFT_OK;
 }
 
 rift_err rift_buf_grow(struct rift_buf *b, size_t extra)

@@ -47,6 +47,13 @@ void rift_buf_init(struct rift_buf *b, size_t max);
 void rift_buf_release(struct rift_buf *b);
 /* Make room for extra more bytes (+1 for the NUL). */
 rift_err rift_buf_grow(struct rift_buf *b, size_t extra);
+
+/* A growing array (malloc'd, *cap elements of elem bytes): room for at
+ * least need elements, the capacity doubled from first.  RIFT_NOMEM, with
+ * the array and *cap unchanged, if realloc fails or the size overflows.
+ * The one "double the capacity" loop every table and row list uses. */
+rift_err rift_grow(void **arr, size_t *cap, size_t need, size_t elem,
+                   size_t first);
 char *rift_buf_detach(struct rift_buf *b, size_t *len);
 rift_err rift_buf_addf(struct rift_buf *b, const char *fmt, ...)
   __attribute__((format(printf, 2, 3)));

@@ -96,14 +96,9 @@ static rift_err tally(void *arg, const struct rift_store_finding *sf)
   if(rift_hmap_put(&c->rules, key, (size_t)n, &v, &isnew))
     return RIFT_OK; /* table full: the per-rule table stops growing */
   if(isnew) {
-    if(c->nrows == c->caprows) {
-      size_t ncap = c->caprows ? c->caprows * 2 : 64;
-      struct rule_row *nr = realloc(c->rows, ncap * sizeof(*nr));
-      if(!nr)
-        return RIFT_NOMEM;
-      c->rows = nr;
-      c->caprows = ncap;
-    }
+    if(rift_grow((void **)&c->rows, &c->caprows, c->nrows + 1,
+                 sizeof(*c->rows), 64))
+      return RIFT_NOMEM;
     r = &c->rows[c->nrows];
     memset(r, 0, sizeof(*r));
     r->key = strdup(key);

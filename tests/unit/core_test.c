@@ -57,6 +57,23 @@ static void json_random(struct unit *t);
 
 void unit_core_buf(struct unit *t)
 {
+  {
+    /* rift_grow: doubling from first, room for need, overflow refused */
+    uint32_t *a = NULL;
+    size_t cap = 0;
+    CHECK_INT(t, rift_grow((void **)&a, &cap, 1, sizeof(*a), 16), RIFT_OK);
+    CHECK_INT(t, cap, 16);
+    a[15] = 7;
+    CHECK_INT(t, rift_grow((void **)&a, &cap, 16, sizeof(*a), 16), RIFT_OK);
+    CHECK_INT(t, cap, 16);
+    CHECK_INT(t, rift_grow((void **)&a, &cap, 40, sizeof(*a), 16), RIFT_OK);
+    CHECK_INT(t, cap, 64);
+    CHECK_INT(t, a[15], 7);
+    CHECK_INT(t, rift_grow((void **)&a, &cap, SIZE_MAX / 2, sizeof(*a), 16),
+              RIFT_NOMEM);
+    CHECK_INT(t, cap, 64);
+    free(a);
+  }
   struct rift_buf b;
   static const struct {
     uint64_t v;

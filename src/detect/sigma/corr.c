@@ -334,14 +334,9 @@ static rift_err keep(struct rift_sigma_run *run, const struct rift_event *ev,
     run->dropped++;
     return RIFT_OK;
   }
-  if(run->nrec == run->caprec) {
-    size_t ncap = run->caprec ? run->caprec * 2 : 1024;
-    struct crec *nr = realloc(run->rec, ncap * sizeof(*nr));
-    if(!nr)
-      return RIFT_NOMEM;
-    run->rec = nr;
-    run->caprec = ncap;
-  }
+  if(rift_grow((void **)&run->rec, &run->caprec, run->nrec + 1,
+               sizeof(*run->rec), 1024))
+    return RIFT_NOMEM;
   c = &run->rec[run->nrec];
   memset(c, 0, sizeof(*c));
   c->rule = ri;
@@ -659,14 +654,8 @@ static rift_err fire(struct rift_sigma_run *run, uint32_t ci,
   /* a record for correlations that build on this one */
   if(!c->used_by_corr)
     return RIFT_OK;
-  if(*nout == *capout) {
-    size_t ncap = *capout ? *capout * 2 : 64;
-    struct crec *no = realloc(*outv, ncap * sizeof(*no));
-    if(!no)
-      return RIFT_NOMEM;
-    *outv = no;
-    *capout = ncap;
-  }
+  if(rift_grow((void **)outv, capout, *nout + 1, sizeof(**outv), 64))
+    return RIFT_NOMEM;
   {
     struct crec *o = &(*outv)[(*nout)++];
     uint32_t g, q;
@@ -845,15 +834,10 @@ static rift_err eval_corr(struct rift_sigma_run *run, uint32_t ci)
   free(it);
   /* chained correlations read this one's firings */
   for(i = 0; i < nout && !rc; i++) {
-    if(run->nrec == run->caprec) {
-      size_t ncap = run->caprec ? run->caprec * 2 : 1024;
-      struct crec *nr = realloc(run->rec, ncap * sizeof(*nr));
-      if(!nr) {
-        rc = RIFT_NOMEM;
-        break;
-      }
-      run->rec = nr;
-      run->caprec = ncap;
+    if(rift_grow((void **)&run->rec, &run->caprec, run->nrec + 1,
+                 sizeof(*run->rec), 1024)) {
+      rc = RIFT_NOMEM;
+      break;
     }
     run->rec[run->nrec++] = outv[i];
   }

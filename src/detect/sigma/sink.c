@@ -93,14 +93,8 @@ void rift_sigma_sink_counts(const struct rift_sigma_sink *k, uint64_t *events,
 static int push(void **arr, size_t *n, size_t *cap, size_t elem,
                 const void *item)
 {
-  if(*n == *cap) {
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *na = realloc(*arr, ncap * elem);
-    if(!na)
-      return -1;
-    *arr = na;
-    *cap = ncap;
-  }
+  if(rift_grow(arr, cap, *n + 1, elem, 16))
+    return -1;
   memcpy((char *)*arr + *n * elem, item, elem);
   (*n)++;
   return 0;
