@@ -12,10 +12,18 @@ export RIFT_NO_PROGRESS=1
 LOG=$BUILD/test-log.txt
 : > "$LOG"
 
+# A suite that exits non-zero (a test script that crashed part-way, say)
+# counts as one more failure, so checks it never reached are not lost
+# silently.
 suite() {
-  local name=$1; shift
+  local name=$1 rc; shift
   echo "== $name" | tee -a "$LOG"
-  "$@" 2>>"$LOG" | tee -a "$LOG" | grep -E '^(FAIL|skip)|passed|agree' || true
+  "$@" 2>>"$LOG" | tee -a "$LOG" | grep -E '^(FAIL|skip)|passed|agree'
+  rc=${PIPESTATUS[0]}
+  if [ "$rc" -ne 0 ]; then
+    echo "FAIL $name: exited with status $rc (its stderr is in $LOG)" | tee -a "$LOG"
+  fi
+  return 0
 }
 
 suite "unit tests (rift selftest)" "$RIFT" selftest

@@ -27,6 +27,7 @@
 #include "core/rtime.h"
 #include "fmt/logrec.h"
 #include "fmt/weblog.h"
+#include "net/http.h"
 #include "net/netev.h"
 #include "net/pkt.h"
 
@@ -219,7 +220,7 @@ static rift_err event(struct wl *l, const char *line, size_t n,
   struct rift_batch *b = &l->ls.batch;
   struct rift_event *e = rift_batch_add(b);
   uint8_t ip[16];
-  const char *r = w->req, *re = w->req + w->reql, *sp1, *sp2;
+  struct rift_http_reqline rl;
   if(!e)
     return b->arena.err ? b->arena.err : RIFT_NOMEM;
   e->kind = RIFT_KIND_WEBLOG;
@@ -246,24 +247,12 @@ static rift_err event(struct wl *l, const char *line, size_t n,
   }
   if(w->port)
     rift_event_add_uint(b, e, RIFT_F_DESTINATION_PORT, w->port);
-  /* "METHOD target HTTP/x.y"; a target may hold spaces (attacks), so it
-   * runs to the last space before the version */
-  sp1 = memchr(r, ' ', w->reql);
-  sp2 = re;
-  while(sp2 > r && sp2[-1] != ' ')
-    sp2--;
-  if(sp1 && sp2 - 1 > sp1 && re - sp2 > 5 && !memcmp(sp2, "HTTP/", 5)) {
-    rift_event_add_str(b, e, RIFT_F_HTTP_REQUEST_METHOD, r,
-                       (size_t)(sp1 - r));
-    rift_netev_url(b, e, sp1 + 1, (size_t)(sp2 - 1 - (sp1 + 1)));
-    rift_event_add_str(b, e, RIFT_F_HTTP_VERSION, sp2 + 5,
-                       (size_t)(re - sp2 - 5));
-  }
-  else if(sp1) {
-    /* HTTP/0.9 "GET /" or junk with a space */
-    rift_event_add_str(b, e, RIFT_F_HTTP_REQUEST_METHOD, r,
-                       (size_t)(sp1 - r));
-    rift_netev_url(b, e, sp1 + 1, (size_t)(re - sp1 - 1));
+  if(rift_http_request_line(w->req, w->reql, &rl)) {
+    rift_event_add_str(b, e, RIFT_F_HTTP_REQUEST_METHOD, rl.method, rl.method_len);
+    rift_netev_url(b, e, rl.target, rl.target_len);
+    if(rl.version_len)
+      rift_event_add_str(b, e, RIFT_F_HTTP_VERSION, rl.version + 5,
+                         rl.version_len - 5);
   }
   rift_event_add_uint(b, e, RIFT_F_HTTP_RESPONSE_STATUS, w->status);
   if(w->has_bytes)

@@ -197,6 +197,35 @@ static int start_line(const char *p, size_t n, const char **a, size_t *al,
   return 3;
 }
 
+int rift_http_request_line(const char *p, size_t n, struct rift_http_reqline *r)
+{
+  const char *end = p + n, *t, *te, *v;
+  memset(r, 0, sizeof(*r));
+  t = memchr(p, ' ', n);
+  if(!t)
+    return 0;
+  r->method = p;
+  r->method_len = (size_t)(t - p);
+  while(t < end && *t == ' ')
+    t++;
+  while(end > t && end[-1] == ' ')
+    end--;
+  te = end;
+  v = end;
+  while(v > t && v[-1] != ' ')
+    v--;
+  if(v > t && end - v > 5 && !memcmp(v, "HTTP/", 5)) {
+    r->version = v;
+    r->version_len = (size_t)(end - v);
+    te = v;
+    while(te > t && te[-1] == ' ')
+      te--;
+  }
+  r->target = t;
+  r->target_len = (size_t)(te - t);
+  return 1;
+}
+
 static void emit_head(struct rift_http *h, rift_http_done_fn done, void *ctx)
 {
   struct rift_http_txn *t = &h->q[h->head];
@@ -222,26 +251,11 @@ static int message(struct rift_http *h, int dir, const char *p, size_t n,
   sl = le;
   if(sl && p[sl - 1] == '\r')
     sl--;
-  if(start_line(p, sl, &a, &al, &b, &bl, &c, &cl) != 3)
-    return -1;
   if(dir == 0) {
     struct rift_http_txn *t;
-    /* "GET /a b HTTP/1.0": a space inside the target (an evasion, or a
-     * broken client); as Wireshark, the target runs to the last space
-     * before the version */
-    if(memchr(c, ' ', cl)) {
-      const char *end = p + sl, *v = end;
-      while(v > c && v[-1] != ' ')
-        v--;
-      if(end - v > 5 && !memcmp(v, "HTTP/", 5)) {
-        const char *u = v;
-        while(u > b && u[-1] == ' ')
-          u--;
-        bl = (size_t)(u - b);
-        c = v;
-        cl = (size_t)(end - v);
-      }
-    }
+    struct rift_http_reqline rl;
+    if(!rift_http_request_line(p, sl, &rl))
+      return -1;
     if(h->ntxn >= RIFT_HTTP_MAX_TXN)
       return -1;
     if(h->n == RIFT_HTTP_MAX_PENDING)
@@ -250,9 +264,9 @@ static int message(struct rift_http *h, int dir, const char *p, size_t n,
     memset(t, 0, sizeof(*t));
     h->n++;
     h->ntxn++;
-    t->method = dup_n(a, al);
-    t->uri = dup_n(b, bl);
-    t->version = dup_n(c, cl);
+    t->method = dup_n(rl.method, rl.method_len);
+    t->uri = dup_n(rl.target, rl.target_len);
+    t->version = dup_n(rl.version ? rl.version : "", rl.version_len);
     t->ts = ts;
     t->frame = frame;
     t->offset = offset;
@@ -266,7 +280,8 @@ static int message(struct rift_http *h, int dir, const char *p, size_t n,
   else {
     struct rift_http_txn tmp, *t;
     int ok, status, nobody, connect;
-    if(al < 7 || memcmp(a, "HTTP/1.", 7))
+    if(start_line(p, sl, &a, &al, &b, &bl, &c, &cl) != 3 || al < 7 ||
+       memcmp(a, "HTTP/1.", 7))
       return -1;
     status = (int)parse_u64(b, bl, &ok);
     if(!ok || status < 100 || status > 999)

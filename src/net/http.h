@@ -66,6 +66,19 @@ int rift_http_feed(struct rift_http *h, int dir, const uint8_t *p, size_t n,
 /* Report pending requests that never got a response. */
 void rift_http_flush(struct rift_http *h, rift_http_done_fn done, void *ctx);
 
+/* The parts of a request line "METHOD target HTTP/x.y", as captures and
+ * access logs both need them.  Runs of spaces separate the parts.  The
+ * target runs to the last space before the version, so it may hold spaces
+ * ("GET /a b HTTP/1.0", an evasion; Wireshark shows it the same way).
+ * Without a version word ("HTTP/" and more), as HTTP/0.9's "GET /" or junk,
+ * the target is the rest of the line and version_len is 0.  version keeps
+ * its "HTTP/".  Returns 0 when no space follows the method. */
+struct rift_http_reqline {
+  const char *method, *target, *version;
+  size_t method_len, target_len, version_len;
+};
+int rift_http_request_line(const char *p, size_t n, struct rift_http_reqline *r);
+
 /* Does p start like an HTTP request (1) or response (2)? */
 int rift_http_sniff(const uint8_t *p, size_t n);
 

@@ -700,6 +700,36 @@ void unit_net_http(struct unit *t)
     }
     rift_batch_release(&b);
   }
+  /* request lines: separators, spaces in the target, no version */
+  {
+    static const struct {
+      const char *line, *method, *target, *version;
+    } cases[] = {
+      { "GET /x HTTP/1.1", "GET", "/x", "HTTP/1.1" },
+      { "GET  /x   HTTP/1.0  ", "GET", "/x", "HTTP/1.0" },
+      { "GET /a b HTTP/1.0", "GET", "/a b", "HTTP/1.0" },
+      { "GET /a  b", "GET", "/a  b", NULL },
+      { "GET /", "GET", "/", NULL },
+      { "GET / FOO", "GET", "/ FOO", NULL },
+      { "GET / HTTP/", "GET", "/ HTTP/", NULL },
+      { "GET HTTP/1.1", "GET", "HTTP/1.1", NULL },
+      { "GET ", "GET", "", NULL },
+      { "GET", NULL, NULL, NULL },
+    };
+    size_t k;
+    for(k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+      struct rift_http_reqline rl;
+      int ok = rift_http_request_line(cases[k].line, strlen(cases[k].line), &rl);
+      CHECK_INT(t, ok, cases[k].method != NULL);
+      if(!ok || !cases[k].method)
+        continue;
+      CHECK_MEM(t, rl.method, rl.method_len, cases[k].method);
+      CHECK_MEM(t, rl.target, rl.target_len, cases[k].target);
+      CHECK_INT(t, rl.version_len, cases[k].version ? strlen(cases[k].version) : 0);
+      if(cases[k].version && rl.version_len)
+        CHECK_MEM(t, rl.version, rl.version_len, cases[k].version);
+    }
+  }
   CHECK_INT(t, rift_http_sniff((const uint8_t *)"GET / ", 6), 1);
   CHECK_INT(t, rift_http_sniff((const uint8_t *)"HTTP/1.0 200", 12), 2);
   CHECK_INT(t, rift_http_sniff((const uint8_t *)"\x16\x03\x01", 3), 0);
