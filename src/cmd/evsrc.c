@@ -1,11 +1,11 @@
 /*
  * evsrc.c - events for the analytics commands from evidence files.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "cmd/evsrc.h"
@@ -13,6 +13,7 @@
 #include "detect/endpoint.h"
 #include "fmt/format.h"
 #include "source/source.h"
+#include "source/walk.h"
 
 #if defined(__has_include)
 #if __has_include("store/store.h")
@@ -27,6 +28,7 @@ struct job {
   void *ctx;
   struct rift_pool *pool;
   rift_err rc;   /* first error of fn */
+  const char *top; /* the input being walked */
 };
 
 static int add_path(struct evsrc *s, const char *path)
@@ -60,9 +62,11 @@ static rift_err sink_batch(void *ctx, struct rift_batch *b)
   return rc;
 }
 
-/* Parse one file.  explicit: named by the user (an unknown format is an
- * error), else found in a folder (skipped quietly). */
-static void read_file(struct job *j, const char *path, int explicit)
+/* Parse one file, opened at real and shown as path.  explicit: named by
+ * the user (an unknown format is an error), else found in a folder or an
+ * archive (skipped quietly). */
+static void read_file(struct job *j, const char *real, const char *path,
+                      int explicit)
 {
   struct evsrc *s = j->s;
   struct rift_source src;
@@ -76,7 +80,7 @@ static void read_file(struct job *j, const char *path, int explicit)
     rift_diag_init(&d, path, NULL, NULL);
   else
     diag_stderr(&d, path);
-  if(rift_source_open(&src, path, &d)) {
+  if(rift_source_open(&src, real, &d)) {
     s->input_errors = 1;
     return;
   }
@@ -110,63 +114,18 @@ static void read_file(struct job *j, const char *path, int explicit)
   rift_source_close(&src);
 }
 
-static int cmp_names(const void *a, const void *b)
+/* Folders and archives are walked as triage walks them (source/walk.h):
+ * sorted, archives extracted member by member into a private folder. */
+static rift_err on_item(void *ctx, const struct rift_walk_item *it)
 {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void walk(struct job *j, const char *dir, unsigned depth)
-{
-  DIR *dp;
-  struct dirent *de;
-  char **names = NULL;
-  size_t n = 0, cap = 0, i;
-  if(depth > EVSRC_MAX_DEPTH) {
-    fprintf(stderr, "rift: %s: folders nested too deep, skipped\n", dir);
-    j->s->input_errors = 1;
-    return;
+  struct job *j = ctx;
+  if(it->kind != RIFT_WALK_FILE) {
+    if(rift_walk_report(it, stderr))
+      j->s->input_errors = 1;
+    return RIFT_OK;
   }
-  dp = opendir(dir);
-  if(!dp) {
-    fprintf(stderr, "rift: %s: %s\n", dir, strerror(errno));
-    j->s->input_errors = 1;
-    return;
-  }
-  while((de = readdir(dp))) {
-    char *p;
-    size_t len;
-    if(!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-      continue;
-    if(n == cap) {
-      char **nn;
-      cap = cap ? cap * 2 : 64;
-      nn = realloc(names, cap * sizeof(*nn));
-      if(!nn)
-        die("out of memory");
-      names = nn;
-    }
-    len = strlen(dir) + strlen(de->d_name) + 2;
-    p = malloc(len);
-    if(!p)
-      die("out of memory");
-    snprintf(p, len, "%s/%s", dir, de->d_name);
-    names[n++] = p;
-  }
-  closedir(dp);
-  /* a stable order, so that file ids do not depend on the filesystem */
-  if(n > 1)
-    qsort(names, n, sizeof(*names), cmp_names);
-  for(i = 0; i < n; i++) {
-    struct stat sb;
-    if(!j->rc && !lstat(names[i], &sb)) {
-      if(S_ISDIR(sb.st_mode))
-        walk(j, names[i], depth + 1);
-      else if(S_ISREG(sb.st_mode))
-        read_file(j, names[i], 0);
-    }
-    free(names[i]);
-  }
-  free(names);
+  read_file(j, it->real, it->path, !it->container && !strcmp(it->path, j->top));
+  return j->rc;
 }
 
 int evsrc_have_store(void)
@@ -274,7 +233,8 @@ rift_err evsrc_read(struct evsrc *s, char **inputs, int n, evsrc_fn fn,
                     void *ctx)
 {
   struct job j;
-  char db[4096];
+  struct rift_walk_opts wo;
+  char db[4096], tmp[4096];
   int i;
   for(i = 0; i < n; i++) {
     if(!evsrc_is_case(inputs[i], db, sizeof(db)))
@@ -297,18 +257,18 @@ rift_err evsrc_read(struct evsrc *s, char **inputs, int n, evsrc_fn fn,
   j.ctx = ctx;
   if(rift_pool_init(&j.pool, s->threads))
     die("cannot start threads");
+  if(rift_walk_tmpdir(NULL, tmp, sizeof(tmp)))
+    die("cannot create a temporary folder for archives: %s", strerror(errno));
+  rift_walk_opts_init(&wo);
+  wo.tmpdir = tmp;
   for(i = 0; i < n && !j.rc; i++) {
-    struct stat sb;
-    if(stat(inputs[i], &sb)) {
-      fprintf(stderr, "rift: %s: %s\n", inputs[i], strerror(errno));
-      s->input_errors = 1;
-      continue;
-    }
-    if(S_ISDIR(sb.st_mode))
-      walk(&j, inputs[i], 0);
-    else
-      read_file(&j, inputs[i], 1);
+    rift_err rc;
+    j.top = inputs[i];
+    rc = rift_walk(inputs[i], &wo, on_item, &j);
+    if(rc && !j.rc)
+      die("%s: %s", inputs[i], rift_strerror(rc));
   }
+  rmdir(tmp);
   rift_pool_free(&j.pool);
   return j.rc;
 }

@@ -21,7 +21,6 @@
 #include "core/finding.h"
 
 #define EVSRC_MAX_FILES 100000 /* inputs in one run (folders included) */
-#define EVSRC_MAX_DEPTH 32     /* folder nesting walked */
 
 struct evsrc {
   unsigned threads;   /* parser threads, 0 = one per CPU */

@@ -11,7 +11,6 @@
  * on the pool's threads (cwork/cemit, hunt_case); its findings go back into
  * the case through one more finding sink.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <string.h>
@@ -28,6 +27,7 @@
 #include "fmt/evtx.h"
 #include "fmt/format.h"
 #include "fmt/textlog.h"
+#include "source/walk.h"
 #include "source/source.h"
 #include "store/store.h"
 
@@ -35,7 +35,8 @@ static const char usage_str[] =
   "usage: rift hunt [options] EVIDENCE...\n"
   "       rift hunt [options] CASE\n"
   "\n"
-  "Run Sigma rules over evidence files (folders are searched), or over the\n"
+  "Run Sigma rules over evidence files (folders and zip/7z/tar archives\n"
+  "are searched; archives extracted under $TMPDIR), or over the\n"
   "events of a case made by rift triage, and report the detections: a\n"
   "summary by level and rule, or one JSON object per detection with\n"
   "--jsonl.  Over a case, the detections are also stored in it (table\n"
@@ -64,7 +65,6 @@ static const char usage_str[] =
   "or unreadable.\n";
 
 #define MAX_INPUTS 1000000
-#define MAX_WALK_DEPTH 64
 
 struct input {
   char *path;
@@ -102,62 +102,6 @@ static void add_input(struct hunt *h, const char *path)
   if(!h->in[h->nin].path)
     die("out of memory");
   h->nin++;
-}
-
-static int name_cmp(const void *a, const void *b)
-{
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void walk(struct hunt *h, const char *dir, int depth)
-{
-  DIR *dh;
-  struct dirent *de;
-  char **names = NULL;
-  size_t n = 0, cap = 0, i;
-  if(depth > MAX_WALK_DEPTH) {
-    fprintf(stderr, "rift: %s: folders nested too deeply, skipped\n", dir);
-    return;
-  }
-  dh = opendir(dir);
-  if(!dh) {
-    fprintf(stderr, "rift: %s: %s\n", dir, strerror(errno));
-    return;
-  }
-  while((de = readdir(dh))) {
-    if(!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-      continue;
-    if(n == cap) {
-      cap = cap ? cap * 2 : 64;
-      names = realloc(names, cap * sizeof(*names));
-      if(!names)
-        die("out of memory");
-    }
-    names[n] = strdup(de->d_name);
-    if(!names[n++])
-      die("out of memory");
-  }
-  closedir(dh);
-  if(n)
-    qsort(names, n, sizeof(*names), name_cmp);
-  for(i = 0; i < n; i++) {
-    size_t l = strlen(dir) + strlen(names[i]) + 2;
-    char *p = malloc(l);
-    struct stat st;
-    if(!p)
-      die("out of memory");
-    snprintf(p, l, "%s%s%s", dir,
-             dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
-    if(!lstat(p, &st)) {
-      if(S_ISDIR(st.st_mode))
-        walk(h, p, depth + 1);
-      else if(S_ISREG(st.st_mode))
-        add_input(h, p);
-    }
-    free(p);
-    free(names[i]);
-  }
-  free(names);
 }
 
 /* ---- findings ------------------------------------------------------------------ */
@@ -678,7 +622,21 @@ static int hunt_case(struct hunt *h, const char *db, struct rift_sigma *set,
   return h->write_failed ? RIFT_EXIT_INPUT_ERRORS : RIFT_EXIT_OK;
 }
 
-/* ---- the command ------------------------------------------------------------------ */
+/* ---- hunting evidence ------------------------------------------------------------ */
+
+/* What one walk over the evidence needs.  Folders and archives are walked
+ * as triage walks them (source/walk.h); each file is hunted as it is met
+ * (an archive member is deleted again once hunted). */
+struct hctx {
+  struct hunt *h;
+  struct rift_event_sink *es;
+  struct rift_pool *pool;
+  unsigned flags;
+  const char *textls;
+  struct rift_progress *prog;
+  uint64_t bytes, records, damaged, unrecognised;
+  int input_errors;
+};
 
 static void stderr_report(void *ctx, const struct rift_diag_msg *m)
 {
@@ -687,6 +645,69 @@ static void stderr_report(void *ctx, const struct rift_diag_msg *m)
     return;
   rift_diag_stderr(NULL, m);
 }
+
+static void hunt_file(struct hctx *x, const char *real, const char *path)
+{
+  struct hunt *h = x->h;
+  struct input *in;
+  struct rift_source src;
+  struct rift_diag d;
+  const struct rift_format *fmt;
+  struct rift_parse_opts po;
+  struct rift_parse_stats pst;
+  size_t k;
+  rift_err rc;
+  add_input(h, path);
+  k = h->nin - 1;
+  in = &h->in[k];
+  rift_diag_init(&d, in->path, stderr_report, &h->quiet);
+  if(rift_source_open(&src, real, &d)) {
+    x->input_errors = 1;
+    return;
+  }
+  fmt = rift_format_sniff(src.data, src.len < 4096 ? src.len : 4096,
+                          in->path, src.len);
+  if(!fmt && x->textls)
+    fmt = &fmt_textlog;
+  if(!fmt) {
+    x->unrecognised++;
+    rift_source_close(&src);
+    return;
+  }
+  in->format = fmt->name;
+  memset(&po, 0, sizeof(po));
+  memset(&pst, 0, sizeof(pst));
+  po.file_id = (uint32_t)k;
+  po.pool = x->pool;
+  po.path = in->path;
+  po.flags = x->flags;
+  rc = fmt->parse(&src, &po, x->es, &d, &pst);
+  if(rc)
+    die("%s: %s", in->path, rift_strerror(rc));
+  x->bytes += src.len;
+  x->records += pst.records;
+  x->damaged += pst.errors;
+  if(pst.errors || d.errors)
+    x->input_errors = 1;
+  rift_source_close(&src);
+  rift_progress_update(x->prog, h->nin);
+  flush_out(h, 0);
+}
+
+static rift_err hunt_item(void *ctx, const struct rift_walk_item *it)
+{
+  struct hctx *x = ctx;
+  if(it->kind != RIFT_WALK_FILE) {
+    rift_progress_done(x->prog);
+    if(rift_walk_report(it, stderr))
+      x->input_errors = 1;
+    return RIFT_OK;
+  }
+  hunt_file(x, it->real, it->path);
+  return RIFT_OK;
+}
+
+/* ---- the command ------------------------------------------------------------------ */
 
 int cmd_hunt(int argc, char **argv)
 {
@@ -720,7 +741,9 @@ int cmd_hunt(int argc, char **argv)
   const char *textls = NULL;
   char *textmap = NULL;
   unsigned long load_errors = 0;
-  uint64_t bytes = 0, records = 0, damaged = 0, unrecognised = 0;
+  struct hctx hx;
+  struct rift_walk_opts wo;
+  char tmp[4096];
   int64_t t0, t1;
   size_t k;
 
@@ -803,20 +826,6 @@ int cmd_hunt(int argc, char **argv)
     }
   }
 
-  /* inputs */
-  for(i = optind; i < argc; i++) {
-    struct stat st;
-    if(stat(argv[i], &st)) {
-      fprintf(stderr, "rift: %s: %s\n", argv[i], strerror(errno));
-      status = RIFT_EXIT_INPUT_ERRORS;
-      continue;
-    }
-    if(S_ISDIR(st.st_mode))
-      walk(&h, argv[i], 0);
-    else
-      add_input(&h, argv[i]);
-  }
-
   /* rules */
   if(textls)
     textmap = textlog_mapping(textls);
@@ -855,48 +864,28 @@ int cmd_hunt(int argc, char **argv)
     die("cannot start threads");
 
   t0 = rift_time_now();
-  rift_progress_init(&prog, "hunt", h.nin);
-  for(k = 0; k < h.nin; k++) {
-    struct input *in = &h.in[k];
-    struct rift_source src;
-    struct rift_diag d;
-    const struct rift_format *fmt;
-    struct rift_parse_opts po;
-    struct rift_parse_stats pst;
+  rift_progress_init(&prog, "hunt: files", 0);
+  memset(&hx, 0, sizeof(hx));
+  hx.h = &h;
+  hx.es = &es;
+  hx.pool = pool;
+  hx.flags = flags;
+  hx.textls = textls;
+  hx.prog = &prog;
+  if(rift_walk_tmpdir(NULL, tmp, sizeof(tmp)))
+    die("cannot create a temporary folder for archives: %s", strerror(errno));
+  rift_walk_opts_init(&wo);
+  wo.tmpdir = tmp;
+  for(i = optind; i < argc; i++) {
     rift_err rc;
-    rift_diag_init(&d, in->path, stderr_report, &h.quiet);
-    if(rift_source_open(&src, in->path, &d)) {
-      status = RIFT_EXIT_INPUT_ERRORS;
-      continue;
-    }
-    fmt = rift_format_sniff(src.data, src.len < 4096 ? src.len : 4096,
-                            in->path, src.len);
-    if(!fmt && textls)
-      fmt = &fmt_textlog;
-    if(!fmt) {
-      unrecognised++;
-      rift_source_close(&src);
-      continue;
-    }
-    in->format = fmt->name;
-    memset(&po, 0, sizeof(po));
-    memset(&pst, 0, sizeof(pst));
-    po.file_id = (uint32_t)k;
-    po.pool = pool;
-    po.path = in->path;
-    po.flags = flags;
-    rc = fmt->parse(&src, &po, &es, &d, &pst);
+    rc = rift_walk(argv[i], &wo, hunt_item, &hx);
     if(rc)
-      die("%s: %s", in->path, rift_strerror(rc));
-    bytes += src.len;
-    records += pst.records;
-    damaged += pst.errors;
-    if(pst.errors || d.errors)
-      status = RIFT_EXIT_INPUT_ERRORS;
-    rift_source_close(&src);
-    rift_progress_update(&prog, k + 1);
+      die("%s: %s", argv[i], rift_strerror(rc));
     flush_out(&h, 0);
   }
+  rmdir(tmp);
+  if(hx.input_errors)
+    status = RIFT_EXIT_INPUT_ERRORS;
   rift_progress_done(&prog);
   if(sk && rift_sigma_sink_finish(sk))
     die("out of memory while evaluating correlations");
@@ -912,9 +901,9 @@ int cmd_hunt(int argc, char **argv)
 
   if(!h.jsonl && !parse_only)
     print_summary(&h);
-  if(unrecognised && !h.quiet)
+  if(hx.unrecognised && !h.quiet)
     fprintf(stderr, "rift: %llu file(s) skipped: not a format rift reads\n",
-            (unsigned long long)unrecognised);
+            (unsigned long long)hx.unrecognised);
   if(stats) {
     double secs = (double)(t1 - t0) / 1e9;
     uint64_t ev = 0, mev = 0, hits = 0;
@@ -925,12 +914,12 @@ int cmd_hunt(int argc, char **argv)
     fprintf(stderr,
             "rift: %zu files, %.1f MiB, %llu records (%llu damaged), "
             "%llu events, %llu matched, %llu rule matches, %llu findings\n",
-            h.nin, (double)bytes / 1048576.0, (unsigned long long)records,
-            (unsigned long long)damaged, (unsigned long long)ev,
+            h.nin, (double)hx.bytes / 1048576.0, (unsigned long long)hx.records,
+            (unsigned long long)hx.damaged, (unsigned long long)ev,
             (unsigned long long)mev, (unsigned long long)hits,
             (unsigned long long)h.findings);
     fprintf(stderr, "rift: %.3f s, %.1f MB/s\n", secs,
-            secs > 0 ? (double)bytes / 1e6 / secs : 0.0);
+            secs > 0 ? (double)hx.bytes / 1e6 / secs : 0.0);
     if(set)
       fprintf(stderr,
               "rift: compiled %zu rule variants, %zu tests, %zu index keys, "

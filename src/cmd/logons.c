@@ -14,7 +14,8 @@
 static const char usage_str[] =
   "usage: rift logons [options] EVIDENCE... | CASE\n"
   "\n"
-  "Logons in the Windows event logs of every EVIDENCE file or folder, by\n"
+  "Logons in the Windows event logs of every EVIDENCE file, folder or\n"
+  "archive (zip, 7z, tar...; extracted under $TMPDIR), by\n"
   "host, account, source address and logon type: successes, failures,\n"
   "first and last seen (Security 4624 4625 4634 4647 4648 4672 4776 4768\n"
   "4769 4771 4778 4779, RDP 1149 21 22 23 24 25), then the findings of\n"

@@ -21,8 +21,9 @@
   "  -q, --quiet        do not report damaged input on stderr\n"           \
   "  -h, --help         this help\n"                                        \
   "\n"                                                                       \
-  "EVIDENCE: captures, Zeek logs, eve.json, or folders of them; or a CASE\n" \
-  "(a folder made by rift triage), read alone.\n"
+  "EVIDENCE: captures, Zeek logs, eve.json, or folders or archives of\n"   \
+  "them (zip, 7z, tar...; extracted under $TMPDIR); or a CASE (a folder\n" \
+  "made by rift triage), read alone.\n"
 
 #define SAVE_OPT                                                            \
   "      --no-save      do not save the findings in the CASE\n"

@@ -1016,11 +1016,10 @@ int cmd_triage(int argc, char **argv)
   t.sink.ctx = &t;
   if(rift_pool_init(&t.pool, t.threads))
     die("cannot start threads");
-  snprintf(tmpl, sizeof(tmpl), "%s/.extract-XXXXXX", t.casedir);
-  tmpdir = mkdtemp(tmpl);
-  if(!tmpdir)
+  if(rift_walk_tmpdir(t.casedir, tmpl, sizeof(tmpl)))
     die("%s: cannot create a temporary folder: %s", t.casedir,
         strerror(errno));
+  tmpdir = tmpl;
   rift_walk_opts_init(&t.wo);
   t.wo.tmpdir = tmpdir;
   {

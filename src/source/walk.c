@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -668,4 +669,39 @@ rift_err rift_walk(const char *path, const struct rift_walk_opts *o,
   rc = walk_path(&w, disp, disp, NULL, 0, 1);
   free(disp);
   return rc;
+}
+
+rift_err rift_walk_tmpdir(const char *dir, char *out, size_t cap)
+{
+  const char *base = dir;
+  int n;
+  if(!base) {
+    base = getenv("TMPDIR");
+    if(!base || !*base)
+      base = "/tmp";
+  }
+  n = snprintf(out, cap, dir ? "%s/.extract-XXXXXX" : "%s/rift-XXXXXX", base);
+  if(n < 0 || (size_t)n >= cap) {
+    errno = ENAMETOOLONG;
+    return RIFT_IO;
+  }
+  return mkdtemp(out) ? RIFT_OK : RIFT_IO;
+}
+
+unsigned rift_walk_report(const struct rift_walk_item *it, FILE *f)
+{
+  unsigned errors = 0;
+  size_t i;
+  if(it->kind == RIFT_WALK_FILE || (it->kind == RIFT_WALK_BAD && it->benign))
+    return 0;
+  if(it->error) {
+    fprintf(f, "rift: %s: %s\n", it->path, it->error);
+    errors++;
+  }
+  for(i = 0; i < it->nproblems; i++) {
+    fprintf(f, "rift: %s: %s\n", it->path, it->problems[i]);
+    if(strncmp(it->problems[i], "warning: ", 9))
+      errors++;
+  }
+  return errors;
 }

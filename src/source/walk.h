@@ -31,6 +31,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/diag.h"
 #include "core/err.h"
@@ -82,6 +83,18 @@ typedef rift_err (*rift_walk_fn)(void *ctx, const struct rift_walk_item *it);
 
 rift_err rift_walk(const char *path, const struct rift_walk_opts *o,
                    rift_walk_fn fn, void *ctx);
+
+/* Creates the private folder archives are extracted into: DIR/.extract-XXXXXX
+ * under dir (a case folder), or, with dir NULL, rift-XXXXXX under $TMPDIR
+ * (else /tmp).  Its path goes to out.  RIFT_IO with errno set if it cannot
+ * be made.  Remove it with rmdir() after the walk (it is empty again). */
+rift_err rift_walk_tmpdir(const char *dir, char *out, size_t cap);
+
+/* For commands that report on stderr: prints what went wrong with an item
+ * ("rift: PATH: why", one line per archive problem; nothing for a benign
+ * RIFT_WALK_BAD such as a link in a folder) and returns the number of
+ * errors among them (warnings not counted). */
+unsigned rift_walk_report(const struct rift_walk_item *it, FILE *f);
 
 /* An archive member's name as a relative path that stays inside the
  * extraction folder: '/' and '\\' separate, empty and "." components are

@@ -98,4 +98,26 @@ by = {i["path"]: i for i in t.manifest(case)["inputs"]}
 t.eq("gz: recorded as gz", by.get(single, {}).get("format"), "gz")
 t.eq("gz: the log inside read", by.get(single + "!Security.evtx", {}).get("records"),
      ref_per.get(rel + "/RDPAuth_Security.evtx"))
+# hunt and the analytics commands walk evidence as triage does: over an
+# archive they report what they report over the plain folder (paths aside),
+# and leave nothing behind in $TMPDIR
+tmpd = os.path.join(t.tmp, "tmpdir")
+os.makedirs(tmpd)
+env = dict(os.environ, TMPDIR=tmpd)
+cmds = (("hunt", "--jsonl", "-q", "-r", t.path("sigma/rules/windows")), ("logons", "--jsonl", "-q"), ("endpoint", "--jsonl", "-q"),
+        ("proctree", "--json", "-q"))
+refs = {}
+for cmd in cmds:
+    p = t.run(*cmd, col)
+    refs[cmd[0]] = (p.returncode, p.stdout.replace(col + "/", "<in>/"))
+    t.check("%s over the folder: some output" % cmd[0], p.stdout.strip(), p.stderr[-500:])
+for name, prefix in (("c.zip", "c.zip!"), ("c.tar.gz", "c.tar.gz!"), ("outer.zip", "outer.zip!inner/c.zip!")):
+    a = os.path.join(arch, name)
+    for cmd in cmds:
+        p = t.run(*cmd, a, env=env)
+        got = p.stdout.replace(os.path.join(arch, prefix), "<in>/")
+        t.check("%s over %s: the same as over the folder (%d lines)" % (cmd[0], name, got.count("\n")),
+                (p.returncode, got) == refs[cmd[0]],
+                "exit %d, stderr %s" % (p.returncode, p.stderr[-500:]))
+    t.eq("%s: nothing left in $TMPDIR" % name, os.listdir(tmpd), [])
 sys.exit(t.done())
