@@ -268,7 +268,8 @@ static rift_err walk_dir(struct walker *w, const char *real, const char *prefix,
     return bad(w, prefix, container, 0, why);
   }
   while((de = readdir(d))) {
-    if(!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+    if(!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+       (w->o->skip_hidden && de->d_name[0] == '.'))
       continue;
     if(n == cap) {
       size_t ncap = cap ? cap * 2 : 64;

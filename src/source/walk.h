@@ -67,6 +67,9 @@ struct rift_walk_opts {
    * evidence folder contains it): its device and inode, if skip_set */
   uint64_t skip_dev, skip_ino;
   int skip_set;
+  /* folder and archive entries named ".something" are passed over (rule
+   * folders: .git, .github) */
+  int skip_hidden;
 };
 
 #define RIFT_WALK_MAX_MEMBER (8ull << 30)

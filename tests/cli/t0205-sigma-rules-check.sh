@@ -32,6 +32,10 @@ detection: {s: {EventID: 1}, condition: s and not t}
 Y
 echo "not: [yaml" > "$T/r/broken.yml"
 echo "ignored" > "$T/r/readme.txt"
+# hidden folders of a rules checkout (.git, .github) are not rules
+mkdir -p "$T/r/.github/workflows" "$T/r/.git"
+printf 'name: ci\non: [push]\n' > "$T/r/.github/workflows/ci.yml"
+echo "not: [yaml" > "$T/r/.git/x.yml"
 "$RIFT" rules check -r "$T/r" > "$T/out.txt"; rc=$?
 "$RIFT" rules check --jsonl -r "$T/r" > "$T/out.jsonl"
 python3 - "$T" "$rc" <<'PY'
@@ -63,4 +67,36 @@ if rc != 1:
     bad.append("exit status %d with invalid rules, want 1" % rc)
 print(("FAIL sigma rules check: " + "; ".join(bad)) if bad else
       "ok   sigma rules check: 5 documents in 4 files: states, reasons, metadata, summary and exit status")
+PY
+
+# the same rules packed in a zip (SigmaHQ publishes its rule packs so):
+# the same documents, states and reasons, named ZIP!member
+(cd "$T" && python3 -c "
+import os, zipfile
+with zipfile.ZipFile('rules.zip', 'w') as z:
+    for d, _, fs in os.walk('r'):
+        for f in fs:
+            z.write(os.path.join(d, f))
+")
+TMPDIR=$T/tmp
+mkdir -p "$TMPDIR"
+TMPDIR=$TMPDIR "$RIFT" rules check --jsonl -r "$T/rules.zip" > "$T/zip.jsonl"; zrc=$?
+python3 - "$T" "$zrc" <<'PY'
+import json, os, sys
+t, rc = sys.argv[1], int(sys.argv[2])
+def rows(f, prefix):
+    out = []
+    for l in open(os.path.join(t, f)):
+        r = json.loads(l)
+        if not r["path"].startswith(prefix):
+            return None
+        out.append((r["path"][len(prefix):], r["document"], r["state"], r["reason"]))
+    return sorted(out)
+folder = rows("out.jsonl", t + "/r/")
+packed = rows("zip.jsonl", t + "/rules.zip!r/")
+left = os.listdir(os.path.join(t, "tmp"))
+ok = folder and packed == folder and rc == 1 and not left
+print(("ok   " if ok else "FAIL ") + "sigma rules check: from a zip, the %d documents of the folder (%s), nothing left in $TMPDIR%s" % (
+    len(folder or []), "same states and reasons" if packed == folder else "differ: %s vs %s" % (packed, folder),
+    "" if ok else " (exit %d, left %s)" % (rc, left)))
 PY

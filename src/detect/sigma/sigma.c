@@ -2,11 +2,12 @@
  * sigma.c - a rule set: creation, loading rule files and folders,
  * mappings and placeholders, built-in data (sigma.h).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -14,6 +15,7 @@
 #include "detect/sigma/builtin.h"
 #include "detect/sigma/sigma-int.h"
 #include "source/source.h"
+#include "source/walk.h"
 
 rift_err rift_sigma_new(struct rift_sigma **out)
 {
@@ -139,13 +141,9 @@ static int is_rule_file(const char *name)
          (n > 5 && !strcmp(name + n - 5, ".yaml"));
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static rift_err add_file(struct rift_sigma *s, const char *path,
-                         struct rift_diag *d)
+/* A rule file opened at real, named path in rules and messages. */
+static rift_err add_file(struct rift_sigma *s, const char *real,
+                         const char *path, struct rift_diag *d)
 {
   struct rift_source src;
   rift_err rc;
@@ -154,7 +152,7 @@ static rift_err add_file(struct rift_sigma *s, const char *path,
                      "%s: more than %u rule files", path, RIFT_SIGMA_MAX_FILES);
     return RIFT_LIMIT;
   }
-  rc = rift_source_open(&src, path, d);
+  rc = rift_source_open(&src, real, d);
   if(rc)
     return RIFT_OK; /* reported */
   if(src.len > SY_MAX_TEXT) {
@@ -169,103 +167,73 @@ static rift_err add_file(struct rift_sigma *s, const char *path,
   return rc;
 }
 
-static rift_err walk(struct rift_sigma *s, const char *dir, int depth,
-                     struct rift_diag *d)
+/* Rule folders and archives (SigmaHQ publishes its rule packs as zip files)
+ * are walked as evidence is (source/walk.h), hidden entries (.git,
+ * .github) passed over; files found in them are read if named .yml or
+ * .yaml, a file named directly whatever its name. */
+struct rwalk {
+  struct rift_sigma *s;
+  struct rift_diag *d;
+  const char *top;
+  int top_failed; /* the path itself could not be read */
+};
+
+static rift_err on_rule_item(void *ctx, const struct rift_walk_item *it)
 {
-  DIR *dh;
-  struct dirent *de;
-  char **names = NULL;
-  size_t n = 0, cap = 0, i;
-  rift_err rc = RIFT_OK;
-  if(depth > RIFT_SIGMA_MAX_DIR_DEPTH) {
-    rift_diag_report(d, RIFT_DIAG_WARN, RIFT_LIMIT, UINT64_MAX,
-                     "%s: folders nested deeper than %d, skipped", dir,
-                     RIFT_SIGMA_MAX_DIR_DEPTH);
+  struct rwalk *w = ctx;
+  size_t i;
+  if(it->kind == RIFT_WALK_FILE) {
+    if(it->container || strcmp(it->path, w->top)) {
+      const char *base = strrchr(it->path, '/');
+      if(!is_rule_file(base ? base + 1 : it->path))
+        return RIFT_OK;
+    }
+    return add_file(w->s, it->real, it->path, w->d);
+  }
+  if(it->kind == RIFT_WALK_BAD && it->benign)
     return RIFT_OK;
-  }
-  dh = opendir(dir);
-  if(!dh) {
-    rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_IO, UINT64_MAX,
-                     "%s: cannot open folder: %s", dir, strerror(errno));
-    return RIFT_OK;
-  }
-  while((de = readdir(dh))) {
-    if(de->d_name[0] == '.')
-      continue;
-    if(n == cap) {
-      size_t ncap = cap ? cap * 2 : 64;
-      char **nn = realloc(names, ncap * sizeof(*nn));
-      if(!nn) {
-        rc = RIFT_NOMEM;
-        break;
-      }
-      names = nn;
-      cap = ncap;
-    }
-    names[n] = strdup(de->d_name);
-    if(!names[n]) {
-      rc = RIFT_NOMEM;
-      break;
-    }
-    n++;
-  }
-  closedir(dh);
-  if(n)
-    qsort(names, n, sizeof(*names), name_cmp);   /* stable order */
-  for(i = 0; i < n && !rc; i++) {
-    char *p;
-    struct stat st;
-    size_t l = strlen(dir) + strlen(names[i]) + 2;
-    p = malloc(l);
-    if(!p) {
-      rc = RIFT_NOMEM;
-      break;
-    }
-    snprintf(p, l, "%s/%s", dir, names[i]);
-    if(stat(p, &st)) {
-      rift_diag_report(d, RIFT_DIAG_WARN, RIFT_IO, UINT64_MAX, "%s: %s", p,
-                       strerror(errno));
-    }
-    else if(S_ISDIR(st.st_mode)) {
-      rc = walk(s, p, depth + 1, d);
-    }
-    else if(S_ISREG(st.st_mode) && is_rule_file(names[i])) {
-      rc = add_file(s, p, d);
-    }
-    free(p);
-  }
-  for(i = 0; i < n; i++)
-    free(names[i]);
-  free(names);
-  return rc;
+  if(it->kind == RIFT_WALK_BAD && !it->container && !strcmp(it->path, w->top))
+    w->top_failed = 1;
+  if(it->error)
+    rift_diag_report(w->d, RIFT_DIAG_ERROR, RIFT_IO, UINT64_MAX, "%s: %s",
+                     it->path, it->error);
+  for(i = 0; i < it->nproblems; i++)
+    rift_diag_report(w->d, strncmp(it->problems[i], "warning: ", 9)
+                             ? RIFT_DIAG_ERROR : RIFT_DIAG_WARN,
+                     RIFT_IO, UINT64_MAX, "%s: %s", it->path, it->problems[i]);
+  return RIFT_OK;
 }
 
 rift_err rift_sigma_add_path(struct rift_sigma *s, const char *path,
                              struct rift_diag *d)
 {
-  struct stat st;
+  struct rift_walk_opts o;
+  struct rwalk w;
+  char tmp[4096];
+  int have_tmp;
+  size_t l = strlen(path);
+  rift_err rc;
   if(s->compiled)
     return RIFT_INVALID;
-  if(stat(path, &st)) {
-    rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_IO, UINT64_MAX, "%s: %s", path,
-                     strerror(errno));
-    return RIFT_IO;
-  }
-  if(S_ISDIR(st.st_mode)) {
-    size_t l = strlen(path);
-    while(l > 1 && path[l - 1] == '/')
-      l--;
-    {
-      char *p = strndup(path, l);
-      rift_err rc;
-      if(!p)
-        return RIFT_NOMEM;
-      rc = walk(s, p, 0, d);
-      free(p);
-      return rc;
-    }
-  }
-  return add_file(s, path, d);
+  w.s = s;
+  w.d = d;
+  w.top_failed = 0;
+  while(l > 1 && path[l - 1] == '/')
+    l--;
+  w.top = strndup(path, l); /* as rift_walk shows the top path */
+  if(!w.top)
+    return RIFT_NOMEM;
+  rift_walk_opts_init(&o);
+  o.max_depth = RIFT_SIGMA_MAX_DIR_DEPTH;
+  o.skip_hidden = 1;
+  /* without a temporary folder, an archive is reported, not read */
+  have_tmp = !rift_walk_tmpdir(NULL, tmp, sizeof(tmp));
+  o.tmpdir = have_tmp ? tmp : NULL;
+  rc = rift_walk(path, &o, on_rule_item, &w);
+  if(have_tmp)
+    rmdir(tmp);
+  free((char *)w.top);
+  return rc ? rc : w.top_failed ? RIFT_IO : RIFT_OK;
 }
 
 rift_err rift_sigma_add_mapping(struct rift_sigma *s, const char *text,

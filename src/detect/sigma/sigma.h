@@ -96,10 +96,12 @@ rift_err rift_sigma_add_placeholders(struct rift_sigma *s, const char *text,
                                      size_t len, const char *name,
                                      struct rift_diag *d);
 
-/* Rules: one file (YAML, one or more documents), or a folder walked
- * recursively for *.yml and *.yaml.  Files that cannot be read are
- * reported to d; documents that are not valid Sigma become INVALID
- * rules (they are listed, never dropped).  RIFT_LIMIT past the caps. */
+/* Rules: one file (YAML, one or more documents), or a folder or archive
+ * (zip, tar.gz... such as SigmaHQ's release packs, extracted under $TMPDIR)
+ * walked recursively for *.yml and *.yaml, hidden entries (.git) passed
+ * over.  Files that cannot be read are reported to d; documents that are
+ * not valid Sigma become INVALID rules (they are listed, never dropped).
+ * RIFT_IO if path itself cannot be read, RIFT_LIMIT past the caps. */
 rift_err rift_sigma_add_path(struct rift_sigma *s, const char *path,
                              struct rift_diag *d);
 rift_err rift_sigma_add_text(struct rift_sigma *s, const char *text,
