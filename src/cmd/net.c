@@ -2,21 +2,24 @@
  * net.c - rift net: the network view of evidence files (captures, Zeek
  * and Suricata logs).
  *
- *   rift net tls FILE...       TLS/QUIC handshakes: fingerprints, certs
- *   rift net flows FILE...     connections
- *   rift net dns FILE...       DNS transactions
- *   rift net http FILE...      HTTP requests
- *   rift net events FILE...    every network event (JSON lines)
- *   rift net summary FILE...   traffic by protocol, host and port
- *   rift net rare FILE...      rare external destinations, the Emotet
+ *   rift net tls EV...         TLS/QUIC handshakes: fingerprints, certs
+ *   rift net flows EV...       connections
+ *   rift net dns EV...         DNS transactions
+ *   rift net http EV...        HTTP requests
+ *   rift net events EV...      every network event (JSON lines)
+ *   rift net summary EV...     traffic by protocol, host and port
+ *   rift net rare EV...        rare external destinations, the Emotet
  *                              fingerprint pattern
- *   rift net beacons FILE...   beacons and long connections
- *   rift net hosts -m IND FILE...  who talked to IND (IP, domain, JA3/JA4)
+ *   rift net beacons EV...     beacons and long connections
+ *   rift net hosts -m IND EV...  who talked to IND (IP, domain, JA3/JA4)
+ *
+ * EV: captures and logs, or folders and archives of them (source/walk.h).
  *
  * Each verb reads its inputs in order through the format registry; the
  * analytics (src/detect/) take the events, so the same verbs work over a
  * case once the case store exists.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,16 +34,18 @@
 #include "net/pcap.h"
 #include "out/evjson.h"
 #include "source/source.h"
+#include "source/walk.h"
 
 #include "cmd/net-int.h"
 
 static const char usage_str[] =
-  "usage: rift net <verb> [options] FILE...\n"
+  "usage: rift net <verb> [options] EVIDENCE...\n"
   "       rift net <verb> [options] CASE     (or: rift net CASE <verb>)\n"
   "\n"
   "The network view of captures (pcap, pcapng), Zeek logs (conn, dns, http,\n"
-  "ssl, x509; TSV or JSON) and Suricata eve.json, or of a case made by\n"
-  "rift triage from them.\n"
+  "ssl, x509; TSV or JSON) and Suricata eve.json (EVIDENCE: these files,\n"
+  "or folders or zip/7z/tar archives holding them, extracted under\n"
+  "$TMPDIR), or of a case made by rift triage from them.\n"
   "\n"
   "verbs:\n"
   "  tls       TLS and QUIC handshakes: addresses, SNI, JA3, JA3S, JA4,\n"
@@ -152,10 +157,111 @@ static rift_err case_batch(void *ctx, struct rift_batch *b)
   return r->sink.batch(r->sink.ctx, b);
 }
 
+/* Walking the inputs: captures and logs in folders and archives are read
+ * as triage reads them (source/walk.h); a file found there that is not
+ * network evidence is passed over, one named directly is an error. */
+struct net_walk {
+  struct net_run *r;
+  const char *top;
+  uint32_t next_id;
+  int status;
+  char tmp[4096];
+};
+
+static void net_file(struct net_walk *w, const char *real, const char *path,
+                     int explicit)
+{
+  struct net_run *r = w->r;
+  struct rift_source src;
+  struct rift_diag d;
+  struct rift_parse_opts po;
+  struct rift_parse_stats st;
+  const struct rift_format *fmt;
+  rift_err rc;
+  struct diag_ctx dc = { r->quiet, NULL };
+  rift_diag_init(&d, path, collect_diag, &dc);
+  rc = rift_source_open(&src, real, &d);
+  if(rc) {
+    if(!d.errors)
+      fprintf(stderr, "rift: %s: %s\n", path, rift_strerror(rc));
+    w->status = RIFT_EXIT_INPUT_ERRORS;
+    return;
+  }
+  fmt = rift_format_sniff(src.data, src.len < 4096 ? src.len : 4096, path,
+                          src.len);
+  if(!network_format(fmt)) {
+    if(explicit) {
+      fprintf(stderr, "rift: %s: not a capture, Zeek log or eve.json\n", path);
+      w->status = RIFT_EXIT_INPUT_ERRORS;
+    }
+    rift_source_close(&src);
+    return;
+  }
+  memset(&po, 0, sizeof(po));
+  memset(&st, 0, sizeof(st));
+  po.file_id = w->next_id++;
+  po.path = path;
+  po.threads = 1;
+  po.flags = r->flags;
+  r->cur_path = path;
+  {
+    struct rift_progress prog;
+    const char *base = strrchr(path, '/');
+    rift_progress_init(&prog, base ? base + 1 : path, src.len);
+    po.progress = on_progress;
+    po.progress_ctx = &prog;
+    dc.prog = &prog;
+    rc = fmt->parse(&src, &po, &r->sink, &d, &st);
+    rift_progress_done(&prog);
+    dc.prog = NULL;
+  }
+  if(r->stats) {
+    const struct rift_net_stats *ns = rift_pcap_last_stats();
+    fprintf(stderr,
+            "rift: %s: %s, %llu events, %llu errors", path, fmt->name,
+            (unsigned long long)st.records, (unsigned long long)st.errors);
+    if(!strncmp(fmt->name, "pcap", 4))
+      fprintf(stderr,
+              ", %llu packets, %llu flows, %llu tls, %llu dns, %llu http,"
+              " %llu not ip, %llu damaged, %llu fragments (%llu datagrams"
+              " rebuilt), %llu tcp gaps",
+              (unsigned long long)ns->packets,
+              (unsigned long long)ns->flows, (unsigned long long)ns->tls,
+              (unsigned long long)ns->dns, (unsigned long long)ns->http,
+              (unsigned long long)ns->not_ip, (unsigned long long)ns->bad,
+              (unsigned long long)ns->fragments,
+              (unsigned long long)ns->reassembled,
+              (unsigned long long)ns->tcp_gaps);
+    fputc('\n', stderr);
+  }
+  rift_source_close(&src);
+  if(rc) {
+    fprintf(stderr, "rift: %s: %s\n", path, rift_strerror(rc));
+    w->status = RIFT_EXIT_INPUT_ERRORS;
+    return;
+  }
+  if(st.errors || d.errors)
+    w->status = RIFT_EXIT_INPUT_ERRORS;
+}
+
+static rift_err net_item(void *ctx, const struct rift_walk_item *it)
+{
+  struct net_walk *w = ctx;
+  if(it->kind != RIFT_WALK_FILE) {
+    if(rift_walk_report(it, stderr))
+      w->status = RIFT_EXIT_INPUT_ERRORS;
+    return RIFT_OK;
+  }
+  net_file(w, it->real, it->path, !it->container && !strcmp(it->path, w->top));
+  return w->r->write_failed ? RIFT_IO : RIFT_OK; /* stdout is gone: stop */
+}
+
 int net_run(struct net_run *r, int nfiles, char **files)
 {
   int i, status = RIFT_EXIT_OK;
   char db[4096];
+  struct net_walk w;
+  struct rift_walk_opts wo;
   if(nfiles >= 1 && evsrc_is_case(files[0], db, sizeof(db))) {
     /* a case: the events the triage stored (evsrc reads it alone) */
     struct evsrc es;
@@ -170,82 +276,21 @@ int net_run(struct net_run *r, int nfiles, char **files)
     evsrc_release(&es);
     return status;
   }
-  for(i = 0; i < nfiles; i++) {
-    struct rift_source src;
-    struct rift_diag d;
-    struct rift_parse_opts po;
-    struct rift_parse_stats st;
-    const struct rift_format *fmt;
+  if(rift_walk_tmpdir(NULL, w.tmp, sizeof(w.tmp)))
+    die("cannot create a temporary folder for archives: %s", strerror(errno));
+  rift_walk_opts_init(&wo);
+  wo.tmpdir = w.tmp;
+  w.r = r;
+  w.status = status;
+  for(i = 0; i < nfiles && !r->write_failed; i++) {
     rift_err rc;
-    struct diag_ctx dc = { r->quiet, NULL };
-    rift_diag_init(&d, files[i], collect_diag, &dc);
-    rc = rift_source_open(&src, files[i], &d);
-    if(rc) {
-      if(!d.errors)
-        fprintf(stderr, "rift: %s: %s\n", files[i], rift_strerror(rc));
-      status = RIFT_EXIT_INPUT_ERRORS;
-      continue;
-    }
-    fmt = rift_format_sniff(src.data, src.len < 4096 ? src.len : 4096,
-                            files[i], src.len);
-    if(!network_format(fmt)) {
-      fprintf(stderr, "rift: %s: not a capture, Zeek log or eve.json\n",
-              files[i]);
-      rift_source_close(&src);
-      status = RIFT_EXIT_INPUT_ERRORS;
-      continue;
-    }
-    memset(&po, 0, sizeof(po));
-    memset(&st, 0, sizeof(st));
-    po.file_id = (uint32_t)i;
-    po.path = files[i];
-    po.threads = 1;
-    po.flags = r->flags;
-    r->cur_path = files[i];
-    {
-      struct rift_progress prog;
-      const char *base = strrchr(files[i], '/');
-      rift_progress_init(&prog, base ? base + 1 : files[i], src.len);
-      po.progress = on_progress;
-      po.progress_ctx = &prog;
-      dc.prog = &prog;
-      rc = fmt->parse(&src, &po, &r->sink, &d, &st);
-      rift_progress_done(&prog);
-      dc.prog = NULL;
-    }
-    if(r->stats) {
-      const struct rift_net_stats *ns = rift_pcap_last_stats();
-      fprintf(stderr,
-              "rift: %s: %s, %llu events, %llu errors", files[i], fmt->name,
-              (unsigned long long)st.records, (unsigned long long)st.errors);
-      if(!strncmp(fmt->name, "pcap", 4))
-        fprintf(stderr,
-                ", %llu packets, %llu flows, %llu tls, %llu dns, %llu http,"
-                " %llu not ip, %llu damaged, %llu fragments (%llu datagrams"
-                " rebuilt), %llu tcp gaps",
-                (unsigned long long)ns->packets,
-                (unsigned long long)ns->flows, (unsigned long long)ns->tls,
-                (unsigned long long)ns->dns, (unsigned long long)ns->http,
-                (unsigned long long)ns->not_ip, (unsigned long long)ns->bad,
-                (unsigned long long)ns->fragments,
-                (unsigned long long)ns->reassembled,
-                (unsigned long long)ns->tcp_gaps);
-      fputc('\n', stderr);
-    }
-    rift_source_close(&src);
-    if(rc) {
-      fprintf(stderr, "rift: %s: %s\n", files[i], rift_strerror(rc));
-      status = RIFT_EXIT_INPUT_ERRORS;
-      if(r->write_failed)
-        break;
-      continue;
-    }
-    if(st.errors || d.errors)
-      status = RIFT_EXIT_INPUT_ERRORS;
-    if(r->write_failed)
-      break;
+    w.top = files[i];
+    rc = rift_walk(files[i], &wo, net_item, &w);
+    if(rc && !r->write_failed)
+      die("%s: %s", files[i], rift_strerror(rc));
   }
-  return status;
+  rmdir(w.tmp);
+  return w.status;
 }
 
 void net_out_flush(struct net_run *r)
@@ -539,7 +584,7 @@ static int list_verb(int argc, char **argv, const char *usage, unsigned kinds,
 int net_tls(int argc, char **argv)
 {
   static const char usage[] =
-    "usage: rift net tls [--jsonl] [--certs] FILE...\n"
+    "usage: rift net tls [--jsonl] [--certs] EVIDENCE...\n"
     "\n"
     "One record per TLS or QUIC handshake: source.ip/port,\n"
     "destination.ip/port, tls.version, tls.cipher, tls.client.server_name,\n"
@@ -559,7 +604,7 @@ int net_tls(int argc, char **argv)
 int net_flows(int argc, char **argv)
 {
   static const char usage[] =
-    "usage: rift net flows [--jsonl] FILE...\n"
+    "usage: rift net flows [--jsonl] EVIDENCE...\n"
     "\n"
     "One record per connection: start/end, packets and IP bytes each way,\n"
     "TCP flags each way, end state, application protocol and Community ID.\n"
@@ -570,7 +615,7 @@ int net_flows(int argc, char **argv)
 int net_dns(int argc, char **argv)
 {
   static const char usage[] =
-    "usage: rift net dns [--jsonl] FILE...\n"
+    "usage: rift net dns [--jsonl] EVIDENCE...\n"
     "\n"
     "One record per DNS transaction (query and its answer).\n"
     "\n" LIST_OPTS;
@@ -581,7 +626,7 @@ int net_dns(int argc, char **argv)
 int net_http(int argc, char **argv)
 {
   static const char usage[] =
-    "usage: rift net http [--jsonl] FILE...\n"
+    "usage: rift net http [--jsonl] EVIDENCE...\n"
     "\n"
     "One record per HTTP request: method, host, URI, user agent, status.\n"
     "\n" LIST_OPTS;
@@ -592,7 +637,7 @@ int net_http(int argc, char **argv)
 int net_events(int argc, char **argv)
 {
   static const char usage[] =
-    "usage: rift net events [--jsonl] FILE...\n"
+    "usage: rift net events [--jsonl] EVIDENCE...\n"
     "\n"
     "Every network event: flows, DNS, HTTP, TLS, certificates, alerts.\n"
     "\n" LIST_OPTS;
