@@ -257,10 +257,9 @@ rift_err evsrc_read(struct evsrc *s, char **inputs, int n, evsrc_fn fn,
   j.ctx = ctx;
   if(rift_pool_init(&j.pool, s->threads))
     die("cannot start threads");
-  if(rift_walk_tmpdir(NULL, tmp, sizeof(tmp)))
-    die("cannot create a temporary folder for archives: %s", strerror(errno));
   rift_walk_opts_init(&wo);
-  wo.tmpdir = tmp;
+  /* without a temporary folder, archives are reported, not read */
+  wo.tmpdir = rift_walk_tmpdir(NULL, tmp, sizeof(tmp)) ? NULL : tmp;
   for(i = 0; i < n && !j.rc; i++) {
     rift_err rc;
     j.top = inputs[i];
@@ -268,7 +267,8 @@ rift_err evsrc_read(struct evsrc *s, char **inputs, int n, evsrc_fn fn,
     if(rc && !j.rc)
       die("%s: %s", inputs[i], rift_strerror(rc));
   }
-  rmdir(tmp);
+  if(wo.tmpdir)
+    rmdir(tmp);
   rift_pool_free(&j.pool);
   return j.rc;
 }

@@ -872,10 +872,9 @@ int cmd_hunt(int argc, char **argv)
   hx.flags = flags;
   hx.textls = textls;
   hx.prog = &prog;
-  if(rift_walk_tmpdir(NULL, tmp, sizeof(tmp)))
-    die("cannot create a temporary folder for archives: %s", strerror(errno));
   rift_walk_opts_init(&wo);
-  wo.tmpdir = tmp;
+  /* without a temporary folder, archives are reported, not read */
+  wo.tmpdir = rift_walk_tmpdir(NULL, tmp, sizeof(tmp)) ? NULL : tmp;
   for(i = optind; i < argc; i++) {
     rift_err rc;
     rc = rift_walk(argv[i], &wo, hunt_item, &hx);
@@ -883,7 +882,8 @@ int cmd_hunt(int argc, char **argv)
       die("%s: %s", argv[i], rift_strerror(rc));
     flush_out(&h, 0);
   }
-  rmdir(tmp);
+  if(wo.tmpdir)
+    rmdir(tmp);
   if(hx.input_errors)
     status = RIFT_EXIT_INPUT_ERRORS;
   rift_progress_done(&prog);

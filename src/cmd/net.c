@@ -276,10 +276,9 @@ int net_run(struct net_run *r, int nfiles, char **files)
     evsrc_release(&es);
     return status;
   }
-  if(rift_walk_tmpdir(NULL, w.tmp, sizeof(w.tmp)))
-    die("cannot create a temporary folder for archives: %s", strerror(errno));
   rift_walk_opts_init(&wo);
-  wo.tmpdir = w.tmp;
+  /* without a temporary folder, archives are reported, not read */
+  wo.tmpdir = rift_walk_tmpdir(NULL, w.tmp, sizeof(w.tmp)) ? NULL : w.tmp;
   w.r = r;
   w.status = status;
   for(i = 0; i < nfiles && !r->write_failed; i++) {
@@ -289,7 +288,8 @@ int net_run(struct net_run *r, int nfiles, char **files)
     if(rc && !r->write_failed)
       die("%s: %s", files[i], rift_strerror(rc));
   }
-  rmdir(w.tmp);
+  if(wo.tmpdir)
+    rmdir(w.tmp);
   return w.status;
 }
 

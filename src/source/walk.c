@@ -501,7 +501,7 @@ static rift_err walk_archive(struct walker *w, const char *real,
   }
   if(!w->o->tmpdir) {
     it.format = sniffed;
-    it.error = "no folder to extract into";
+    it.error = "no temporary folder to extract into (is $TMPDIR writable?)";
     return w->fn(w->ctx, &it);
   }
   if(rift_dlib_load(&libarchive)) {

@@ -90,7 +90,9 @@ rift_err rift_walk(const char *path, const struct rift_walk_opts *o,
 /* Creates the private folder archives are extracted into: DIR/.extract-XXXXXX
  * under dir (a case folder), or, with dir NULL, rift-XXXXXX under $TMPDIR
  * (else /tmp).  Its path goes to out.  RIFT_IO with errno set if it cannot
- * be made.  Remove it with rmdir() after the walk (it is empty again). */
+ * be made; a walk without one still reads files and folders and reports
+ * each archive as not extracted.  Remove it with rmdir() after the walk
+ * (it is empty again). */
 rift_err rift_walk_tmpdir(const char *dir, char *out, size_t cap);
 
 /* For commands that report on stderr: prints what went wrong with an item

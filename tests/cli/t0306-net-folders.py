@@ -41,6 +41,13 @@ for verb in ("tls", "flows", "dns"):
             packed.returncode == 0 and packed.stdout.replace(z + "!caps/", folder + "/") == listed.stdout,
             "exit %d, %s" % (packed.returncode, packed.stderr[-300:]))
 t.eq("nothing left in $TMPDIR", os.listdir(tmpd), [])
+# no writable $TMPDIR: folders are still read, an archive is reported
+bad = dict(os.environ, TMPDIR=os.path.join(t.tmp, "missing"))
+p = t.run("net", "tls", "--jsonl", "-q", folder, env=bad)
+t.check("no $TMPDIR: the folder is still read", p.returncode == 0 and p.stdout.count("\n") > 0, p.stderr[-300:])
+p = t.run("net", "tls", "--jsonl", "-q", z, env=bad)
+t.check("no $TMPDIR: the zip is reported as not extracted (exit 1)",
+        p.returncode == 1 and "no temporary folder" in p.stderr, "exit %d: %s" % (p.returncode, p.stderr[-300:]))
 p = t.run("net", "tls", "-q", os.path.join(folder, "README.md"))
 t.check("a file named directly that is not network evidence is an error",
         p.returncode != 0 and "not a capture" in p.stderr, p.stderr)
