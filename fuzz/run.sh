@@ -21,6 +21,35 @@ case $NAME in
   weblog) find "$DATA/linux" -name '*access*' -size -300k | head -50 |
           while read -r f; do cp -n "$f" "$CORPUS/$(sha1sum "$f" | cut -c1-16)" || true; done || true
         EXTRA=(-max_len=65536) ;;
+  walk) # small archives of real evidence: zip, tar, tar.gz, a zip in a zip, .gz
+        python3 - "$DATA" "$CORPUS" <<'PY'
+import gzip, io, os, sys, tarfile, zipfile
+data, out = sys.argv[1], sys.argv[2]
+files = [os.path.join(data, "evtx/velociraptor/DE_104_system_log_cleared.evtx"),
+         os.path.join(data, "linux")]
+small = []
+for f in files:
+    for d, _, fs in (os.walk(f) if os.path.isdir(f) else [(os.path.dirname(f), 0, [os.path.basename(f)])]):
+        small += [os.path.join(d, x) for x in sorted(fs) if os.path.getsize(os.path.join(d, x)) < 20000][:3]
+def zipb(members):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, blob in members:
+            z.writestr(name, blob)
+    return b.getvalue()
+mem = [("dir/%s" % os.path.basename(f), open(f, "rb").read()) for f in small]
+seeds = {"zip": zipb(mem), "nested.zip": zipb([("inner/a.zip", zipb(mem[:1]))]),
+         "gz": gzip.compress(mem[0][1])}
+for mode, name in (("w", "tar"), ("w:gz", "tar.gz")):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode=mode) as t:
+        for n, blob in mem:
+            ti = tarfile.TarInfo(n); ti.size = len(blob); t.addfile(ti, io.BytesIO(blob))
+    seeds[name] = b.getvalue()
+for k, v in seeds.items():
+    open(os.path.join(out, "seed." + k), "wb").write(v)
+PY
+        EXTRA=(-max_len=65536) ;;
   eprules) for f in rules/endpoint/*.yaml; do cp -n "$f" "$CORPUS/$(basename "$f")"; done
         EXTRA=(-max_len=65536) ;;
   *) EXTRA=() ;;
