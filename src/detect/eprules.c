@@ -884,9 +884,9 @@ rift_err rift_eprules_load(struct rift_eprules **r, const char *dir,
   if(!dir) {
     const char *nv[64], *tv[64];
     size_t k;
-    for(k = 0; k < rift_epr_builtin_nfiles && k < 64; k++) {
-      nv[k] = rift_epr_builtin_files[k].name;
-      tv[k] = rift_epr_builtin_files[k].text;
+    for(k = 0; rift_epr_builtin[k].name && k < 64; k++) {
+      nv[k] = rift_epr_builtin[k].name;
+      tv[k] = rift_epr_builtin[k].text;
     }
     return rift_eprules_load_texts(r, nv, tv, k, d);
   }

@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/blob.h"
 #include "core/diag.h"
 #include "core/err.h"
 #include "core/finding.h"
@@ -167,11 +168,7 @@ const struct rift_epr_name *rift_epr_find(const struct rift_epr_name *v,
                                           size_t n, const char *name);
 int rift_epr_in(const char *const *list, const char *name);
 
-/* The built-in copy of rules/endpoint (generated at build time). */
-struct rift_epr_builtin_file {
-  const char *name, *text;
-};
-extern const struct rift_epr_builtin_file rift_epr_builtin_files[];
-extern const size_t rift_epr_builtin_nfiles;
+/* The built-in copy of rules/endpoint (scripts/embed.py), by file name. */
+extern const struct rift_blob rift_epr_builtin[];
 
 #endif

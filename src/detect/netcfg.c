@@ -7,12 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/blob.h"
 #include "detect/netan.h"
 #include "net/pkt.h"
 #include "source/source.h"
 
-extern const char rift_rules_net_thresholds[];
-extern const char rift_rules_net_browsers[];
+/* rules/net, built in (scripts/embed.py) */
+extern const struct rift_blob rift_net_builtin[];
 
 static int parse_net(const char *s, size_t n, struct rift_netnet *o)
 {
@@ -221,10 +222,14 @@ rift_err rift_netcfg_load(struct rift_netcfg *c, const char *dir,
   c->long_connection_seconds = 3600;
   c->interval_dispersion = 30;
   c->size_dispersion = 32;
-  load_text(c, rift_rules_net_thresholds, strlen(rift_rules_net_thresholds),
-            0, d);
-  load_text(c, rift_rules_net_browsers, strlen(rift_rules_net_browsers), 1,
-            d);
+  {
+    const struct rift_blob *th = rift_blob_find(rift_net_builtin, "thresholds.tsv");
+    const struct rift_blob *br = rift_blob_find(rift_net_builtin, "browsers.tsv");
+    if(th)
+      load_text(c, th->text, th->len, 0, d);
+    if(br)
+      load_text(c, br->text, br->len, 1, d);
+  }
   if(dir) {
     load_file(c, dir, "thresholds.tsv", 0, d);
     load_file(c, dir, "browsers.tsv", 1, d);

@@ -5,16 +5,10 @@
 #ifndef RIFT_SIGMA_BUILTIN_H
 #define RIFT_SIGMA_BUILTIN_H
 
-#include <stddef.h>
+#include "core/blob.h"
 
-struct sg_blob {
-  const char *name;   /* "<builtin>/rules/..." */
-  const char *text;
-  size_t len;
-};
-
-/* NULL-name terminated */
-extern const struct sg_blob sg_builtin_mappings[];
-extern const struct sg_blob sg_builtin_rules[];
+/* named "<builtin>/rules/..." */
+extern const struct rift_blob sg_builtin_mappings[];
+extern const struct rift_blob sg_builtin_rules[];
 
 #endif
