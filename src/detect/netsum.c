@@ -366,15 +366,10 @@ static void flow(struct rift_netmodel *m, const struct rift_event *e,
       span(&p->first, &p->last, e->ts);
       netan_ref(&p->refs, e);
       if(e->ts != RIFT_TIME_NONE && p->n < RIFT_NETAN_MAX_CONNS) {
-        if(p->n == p->cap) {
-          size_t nc = p->cap ? p->cap * 2 : 16;
-          struct rift_netconn *c = realloc(p->c, nc * sizeof(*c));
-          if(!c) {
-            m->err = RIFT_NOMEM;
-            return;
-          }
-          p->c = c;
-          p->cap = nc;
+        if(p->n == p->cap &&
+           rift_grow((void **)&p->c, &p->cap, p->n + 1, sizeof(*p->c), 16)) {
+          m->err = RIFT_NOMEM;
+          return;
         }
         p->c[p->n].ts = e->ts;
         p->c[p->n].bytes = bo;

@@ -723,15 +723,10 @@ static void pcollect(void *ctx, const struct rift_diag_msg *m)
 {
   struct pslot *s = ctx;
   struct pmsg *pm;
-  if(s->nmsgs == s->capmsgs) {
-    size_t ncap = s->capmsgs ? s->capmsgs * 2 : 8;
-    struct pmsg *nm;
-    if(ncap > MAX_CHUNK_MSGS || !(nm = realloc(s->msgs, ncap * sizeof(*nm)))) {
-      s->dropped++;
-      return;
-    }
-    s->msgs = nm;
-    s->capmsgs = ncap;
+  if(s->nmsgs >= MAX_CHUNK_MSGS ||
+     rift_grow((void **)&s->msgs, &s->capmsgs, s->nmsgs + 1, sizeof(*s->msgs), 8)) {
+    s->dropped++;
+    return;
   }
   pm = &s->msgs[s->nmsgs++];
   pm->level = m->level;

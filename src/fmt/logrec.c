@@ -33,17 +33,11 @@ rift_err logrec_add(struct logrec *r, const char *k, size_t kl, int type,
                     const char *v, size_t vl)
 {
   struct logkv *e;
-  if(r->n == r->cap) {
-    size_t nc = r->cap ? r->cap * 2 : 64;
-    struct logkv *nk;
-    if(r->cap >= RIFT_LOGREC_MAX)
-      return RIFT_LIMIT;
-    nk = realloc(r->kv, nc * sizeof(*nk));
-    if(!nk)
-      return RIFT_NOMEM;
-    r->kv = nk;
-    r->cap = nc;
-  }
+  if(r->n >= RIFT_LOGREC_MAX)
+    return RIFT_LIMIT;
+  if(r->n == r->cap &&
+     rift_grow((void **)&r->kv, &r->cap, r->n + 1, sizeof(*r->kv), 64))
+    return RIFT_NOMEM;
   e = &r->kv[r->n];
   e->k = rift_arena_strndup(&r->a, k, kl);
   e->v = rift_arena_strndup(&r->a, v, vl);

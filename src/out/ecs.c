@@ -157,15 +157,11 @@ static struct rift_ecs_ent *ent_add(struct ents *es, const char *name,
                                     size_t len)
 {
   struct rift_ecs_ent *e;
-  if(es->n == es->x->cap) {
-    size_t ncap = es->x->cap ? es->x->cap * 2 : 64;
-    struct rift_ecs_ent *ne = realloc(es->x->ent, ncap * sizeof(*ne));
-    if(!ne) {
-      es->err = 1;
-      return NULL;
-    }
-    es->x->ent = ne;
-    es->x->cap = ncap;
+  if(es->n == es->x->cap &&
+     rift_grow((void **)&es->x->ent, &es->x->cap, es->n + 1, sizeof(*es->x->ent),
+               64)) {
+    es->err = 1;
+    return NULL;
   }
   e = &es->x->ent[es->n];
   memset(e, 0, sizeof(*e));

@@ -101,14 +101,10 @@ static void blk_reset(struct blk *k, enum blk_type type, size_t ncol)
 static struct cval *blk_row(struct blk *k)
 {
   struct cval *r;
-  if(k->nrows == k->caprows) {
-    size_t ncap = k->caprows ? k->caprows * 2 : 256;
-    struct cval *nv = realloc(k->v, ncap * k->ncol * sizeof(*nv));
-    if(!nv)
-      return NULL;
-    k->v = nv;
-    k->caprows = ncap;
-  }
+  if(k->nrows == k->caprows &&
+     rift_grow((void **)&k->v, &k->caprows, k->nrows + 1, k->ncol * sizeof(*k->v),
+               256))
+    return NULL;
   r = &k->v[k->nrows++ * k->ncol];
   memset(r, 0, k->ncol * sizeof(*r));
   return r;

@@ -737,14 +737,8 @@ static int ke_add(struct rift_sigma *s, struct build *b, const char *src,
                   uint32_t id, uint32_t entry)
 {
   (void)s;
-  if(b->nke == b->capke) {
-    size_t ncap = b->capke ? b->capke * 2 : 1024;
-    struct kent *nk = realloc(b->ke, ncap * sizeof(*nk));
-    if(!nk)
-      return -1;
-    b->ke = nk;
-    b->capke = ncap;
-  }
+  if(rift_grow((void **)&b->ke, &b->capke, b->nke + 1, sizeof(*b->ke), 1024))
+    return -1;
   b->ke[b->nke].src = src;
   b->ke[b->nke].id = id;
   b->ke[b->nke++].entry = entry;

@@ -70,17 +70,10 @@ static struct sg_rule *new_rule(struct rift_sigma *s, const char *path,
                                 unsigned doc)
 {
   struct sg_rule *r;
-  if(s->nrules == s->caprules) {
-    size_t ncap = s->caprules ? s->caprules * 2 : 256;
-    struct sg_rule *nr;
-    if(s->nrules >= RIFT_SIGMA_MAX_RULES)
-      return NULL;
-    nr = realloc(s->rules, ncap * sizeof(*nr));
-    if(!nr)
-      return NULL;
-    s->rules = nr;
-    s->caprules = ncap;
-  }
+  if(s->nrules >= RIFT_SIGMA_MAX_RULES ||
+     rift_grow((void **)&s->rules, &s->caprules, s->nrules + 1, sizeof(*s->rules),
+               256))
+    return NULL;
   r = &s->rules[s->nrules++];
   memset(r, 0, sizeof(*r));
   r->pub.path = path;
