@@ -602,6 +602,17 @@ out:
 
 /* ---- one path -------------------------------------------------------------- */
 
+int rift_walk_has_ext(const char *name, const char *const *ext)
+{
+  size_t n = strlen(name), i;
+  for(i = 0; ext && ext[i]; i++) {
+    size_t e = strlen(ext[i]);
+    if(n > e && !strcmp(name + n - e, ext[i]))
+      return 1;
+  }
+  return 0;
+}
+
 static rift_err walk_path(struct walker *w, const char *real, const char *disp,
                           const char *container, unsigned depth, int top)
 {
@@ -627,6 +638,8 @@ static rift_err walk_path(struct walker *w, const char *real, const char *disp,
                                        "not followed", 1);
   if(!S_ISREG(st.st_mode))
     return bad2(w, disp, container, 0, "not a regular file", 1);
+  if(rift_walk_has_ext(disp, w->o->plain_ext))
+    goto file;
   fd = open(real, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if(fd < 0) {
     snprintf(why, sizeof(why), "cannot open: %s", strerror(errno));
@@ -642,6 +655,7 @@ static rift_err walk_path(struct walker *w, const char *real, const char *disp,
   if(arch)
     return walk_archive(w, real, disp, container, (uint64_t)st.st_size, arch,
                         depth);
+file:
   memset(&it, 0, sizeof(it));
   it.kind = RIFT_WALK_FILE;
   it.path = disp;

@@ -70,6 +70,9 @@ struct rift_walk_opts {
   /* folder and archive entries named ".something" are passed over (rule
    * folders: .git, .github) */
   int skip_hidden;
+  /* names ending so (NULL-terminated list, e.g. ".yml") are handed over as
+   * files without being opened to look for an archive's magic */
+  const char *const *plain_ext;
 };
 
 #define RIFT_WALK_MAX_MEMBER (8ull << 30)
@@ -94,6 +97,9 @@ rift_err rift_walk(const char *path, const struct rift_walk_opts *o,
  * each archive as not extracted.  Remove it with rmdir() after the walk
  * (it is empty again). */
 rift_err rift_walk_tmpdir(const char *dir, char *out, size_t cap);
+
+/* Does name end in one of ext (a NULL-terminated list such as ".yml")? */
+int rift_walk_has_ext(const char *name, const char *const *ext);
 
 /* For commands that report on stderr: prints what went wrong with an item
  * ("rift: PATH: why", one line per archive problem; nothing for a benign

@@ -127,11 +127,11 @@ rift_err rift_sigma_add_text(struct rift_sigma *s, const char *text,
   return RIFT_OK;
 }
 
+static const char *const rule_ext[] = { ".yml", ".yaml", NULL };
+
 static int is_rule_file(const char *name)
 {
-  size_t n = strlen(name);
-  return (n > 4 && !strcmp(name + n - 4, ".yml")) ||
-         (n > 5 && !strcmp(name + n - 5, ".yaml"));
+  return rift_walk_has_ext(name, rule_ext);
 }
 
 /* A rule file opened at real, named path in rules and messages. */
@@ -219,6 +219,7 @@ rift_err rift_sigma_add_path(struct rift_sigma *s, const char *path,
   rift_walk_opts_init(&o);
   o.max_depth = RIFT_SIGMA_MAX_DIR_DEPTH;
   o.skip_hidden = 1;
+  o.plain_ext = rule_ext; /* rule files are not opened twice */
   /* without a temporary folder, an archive is reported, not read */
   have_tmp = !rift_walk_tmpdir(NULL, tmp, sizeof(tmp));
   o.tmpdir = have_tmp ? tmp : NULL;
