@@ -7,13 +7,12 @@
  * it all back.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include <dirent.h>
-#include <errno.h>
 #include <pcre2.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "core/arena.h"
@@ -23,6 +22,8 @@
 #include "detect/eprules.h"
 #include "detect/proctree.h"
 #include "detect/winev.h"
+#include "source/source.h"
+#include "source/walk.h"
 
 struct rift_epr_re {
   pcre2_code *code;
@@ -858,20 +859,55 @@ rift_err rift_eprules_load_texts(struct rift_eprules **r,
   return end(r, &l);
 }
 
-static int cmp_names(const void *a, const void *b)
+/* A rules folder (or archive) is walked as evidence is (source/walk.h):
+ * its *.yaml files in name order, each read once. */
+struct eload {
+  struct loader *l;
+  struct rift_diag *d;
+  const char *top;
+  size_t nfiles;
+  int top_failed;
+};
+
+static const char *const yaml_ext[] = { ".yaml", NULL };
+
+static rift_err on_rules_item(void *ctx, const struct rift_walk_item *it)
 {
-  return strcmp(*(char *const *)a, *(char *const *)b);
+  struct eload *x = ctx;
+  struct rift_source src;
+  if(it->kind != RIFT_WALK_FILE) {
+    if(it->kind == RIFT_WALK_BAD && !it->benign && !it->container &&
+       !strcmp(it->path, x->top))
+      x->top_failed = 1;
+    x->l->errors += rift_walk_diag(it, x->d);
+    return RIFT_OK;
+  }
+  if(!rift_walk_has_ext(it->path, yaml_ext))
+    return RIFT_OK;
+  if(++x->nfiles > RIFT_EPR_MAX_FILES) {
+    if(x->nfiles == RIFT_EPR_MAX_FILES + 1)
+      rift_diag_report(x->d, RIFT_DIAG_ERROR, RIFT_LIMIT, UINT64_MAX,
+                       "%s: more than %u rules files, the rest skipped",
+                       x->top, RIFT_EPR_MAX_FILES);
+    x->l->errors++;
+    return RIFT_OK;
+  }
+  if(rift_source_open(&src, it->real, x->d)) {
+    x->l->errors++;
+    return RIFT_OK;
+  }
+  load_text(x->l, it->path, (const char *)src.data, src.len);
+  rift_source_close(&src);
+  return RIFT_OK;
 }
 
 rift_err rift_eprules_load(struct rift_eprules **r, const char *dir,
                            struct rift_diag *d)
 {
   struct loader l;
-  char path[4096], envdir[4096];
-  char *names[256];
-  size_t nn = 0, i;
-  DIR *dp;
-  struct dirent *de;
+  struct eload x;
+  struct rift_walk_opts o;
+  char envdir[4096], tmp[4096];
   rift_err rc;
   if(!dir) {
     /* (not RIFT_RULES: that one lists Sigma rule paths) */
@@ -893,58 +929,21 @@ rift_err rift_eprules_load(struct rift_eprules **r, const char *dir,
   rc = start(r, &l, d);
   if(rc)
     return rc;
-  dp = opendir(dir);
-  if(!dp) {
-    rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_IO, UINT64_MAX, "%s: %s", dir,
-                     strerror(errno));
+  memset(&x, 0, sizeof(x));
+  x.l = &l;
+  x.d = d;
+  x.top = dir;
+  rift_walk_opts_init(&o);
+  o.skip_hidden = 1;
+  o.plain_ext = yaml_ext;
+  /* without a temporary folder, an archive is reported, not read */
+  o.tmpdir = rift_walk_tmpdir(NULL, tmp, sizeof(tmp)) ? NULL : tmp;
+  rc = rift_walk(dir, &o, on_rules_item, &x);
+  if(o.tmpdir)
+    rmdir(tmp);
+  if(rc || x.top_failed) {
     rift_eprules_free(r);
-    return RIFT_IO;
-  }
-  while((de = readdir(dp)) && nn < 256) {
-    size_t len = strlen(de->d_name);
-    if(len > 5 && !strcmp(de->d_name + len - 5, ".yaml"))
-      names[nn++] = strdup(de->d_name);
-  }
-  closedir(dp);
-  if(nn > 1)
-    qsort(names, nn, sizeof(*names), cmp_names);
-  for(i = 0; i < nn; i++) {
-    struct rift_buf b;
-    FILE *f;
-    if((size_t)snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >=
-       sizeof(path)) {
-      free(names[i]);
-      continue;
-    }
-    f = fopen(path, "rb");
-    if(!f) {
-      rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_IO, UINT64_MAX, "%s: %s",
-                       path, strerror(errno));
-      l.errors++;
-      free(names[i]);
-      continue;
-    }
-    rift_buf_init(&b, RIFT_EPR_MAX_FILE);
-    for(;;) {
-      char *p = rift_buf_reserve(&b, 65536);
-      size_t got;
-      if(!p)
-        break;
-      got = fread(p, 1, 65536, f);
-      rift_buf_commit(&b, got);
-      if(got < 65536)
-        break;
-    }
-    fclose(f);
-    if(b.err) {
-      rift_diag_report(d, RIFT_DIAG_ERROR, b.err, UINT64_MAX, "%s: %s", path,
-                       rift_strerror(b.err));
-      l.errors++;
-    } else {
-      load_text(&l, path, b.buf, b.len);
-    }
-    rift_buf_release(&b);
-    free(names[i]);
+    return rc ? rc : RIFT_IO;
   }
   if(*r)
     (*r)->origin = rift_arena_strdup(&l.pv->arena, dir);

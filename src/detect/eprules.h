@@ -40,6 +40,7 @@
 #define RIFT_EPR_MAX_ALTS 32         /* alternatives of one rule */
 #define RIFT_EPR_MAX_EVENTS 64       /* (source, EventID) of one rule */
 #define RIFT_EPR_MAX_FILE (4u << 20) /* bytes of one rules file */
+#define RIFT_EPR_MAX_FILES 256       /* rules files in a folder */
 
 struct rift_epr_re;   /* a compiled regular expression */
 

@@ -703,6 +703,26 @@ rift_err rift_walk_tmpdir(const char *dir, char *out, size_t cap)
   return mkdtemp(out) ? RIFT_OK : RIFT_IO;
 }
 
+unsigned rift_walk_diag(const struct rift_walk_item *it, struct rift_diag *d)
+{
+  unsigned errors = 0;
+  size_t i;
+  if(it->kind == RIFT_WALK_FILE || (it->kind == RIFT_WALK_BAD && it->benign))
+    return 0;
+  if(it->error) {
+    rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_IO, UINT64_MAX, "%s: %s",
+                     it->path, it->error);
+    errors++;
+  }
+  for(i = 0; i < it->nproblems; i++) {
+    int warn = !strncmp(it->problems[i], "warning: ", 9);
+    rift_diag_report(d, warn ? RIFT_DIAG_WARN : RIFT_DIAG_ERROR, RIFT_IO,
+                     UINT64_MAX, "%s: %s", it->path, it->problems[i]);
+    errors += !warn;
+  }
+  return errors;
+}
+
 unsigned rift_walk_report(const struct rift_walk_item *it, FILE *f)
 {
   unsigned errors = 0;

@@ -106,6 +106,8 @@ int rift_walk_has_ext(const char *name, const char *const *ext);
  * RIFT_WALK_BAD such as a link in a folder) and returns the number of
  * errors among them (warnings not counted). */
 unsigned rift_walk_report(const struct rift_walk_item *it, FILE *f);
+/* The same into a diagnostics sink (rule loaders). */
+unsigned rift_walk_diag(const struct rift_walk_item *it, struct rift_diag *d);
 
 /* An archive member's name as a relative path that stays inside the
  * extraction folder: '/' and '\\' separate, empty and "." components are

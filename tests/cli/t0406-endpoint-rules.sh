@@ -24,6 +24,21 @@ else
   fail "built-in copy differs from rules/endpoint"
 fi
 
+# the rules packed in a zip read as the folder does
+python3 -c "
+import sys, zipfile, glob, os
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    for f in sorted(glob.glob('rules/endpoint/*.yaml')):
+        z.write(f, 'endpoint/' + os.path.basename(f))
+" "$T/rules.zip"
+mkdir -p "$T/tmp"
+TMPDIR="$T/tmp" "$RIFT" endpoint --jsonl -q --rules "$T/rules.zip" "$F" > "$T/zip.jsonl"
+if [ -s "$T/zip.jsonl" ] && cmp -s "$T/zip.jsonl" "$T/dir.jsonl" && [ -z "$(ls -A "$T/tmp")" ]; then
+  ok "rules from a zip: the same $(wc -l < "$T/zip.jsonl") findings, nothing left in TMPDIR"
+else
+  fail "rules from a zip differ from the folder (or TMPDIR not emptied)"
+fi
+
 # a threshold changed in the data changes what rift finds
 mkdir -p "$T/r/endpoint"
 cp rules/endpoint/*.yaml "$T/r/endpoint/"

@@ -174,7 +174,6 @@ struct rwalk {
 static rift_err on_rule_item(void *ctx, const struct rift_walk_item *it)
 {
   struct rwalk *w = ctx;
-  size_t i;
   if(it->kind == RIFT_WALK_FILE) {
     if(it->container || strcmp(it->path, w->top)) {
       const char *base = strrchr(it->path, '/');
@@ -183,17 +182,10 @@ static rift_err on_rule_item(void *ctx, const struct rift_walk_item *it)
     }
     return add_file(w->s, it->real, it->path, w->d);
   }
-  if(it->kind == RIFT_WALK_BAD && it->benign)
-    return RIFT_OK;
-  if(it->kind == RIFT_WALK_BAD && !it->container && !strcmp(it->path, w->top))
+  if(it->kind == RIFT_WALK_BAD && !it->benign && !it->container &&
+     !strcmp(it->path, w->top))
     w->top_failed = 1;
-  if(it->error)
-    rift_diag_report(w->d, RIFT_DIAG_ERROR, RIFT_IO, UINT64_MAX, "%s: %s",
-                     it->path, it->error);
-  for(i = 0; i < it->nproblems; i++)
-    rift_diag_report(w->d, strncmp(it->problems[i], "warning: ", 9)
-                             ? RIFT_DIAG_ERROR : RIFT_DIAG_WARN,
-                     RIFT_IO, UINT64_MAX, "%s: %s", it->path, it->problems[i]);
+  rift_walk_diag(it, w->d);
   return RIFT_OK;
 }
 
