@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "cmd/evsrc.h"
@@ -28,7 +27,6 @@ struct job {
   void *ctx;
   struct rift_pool *pool;
   rift_err rc;   /* first error of fn */
-  const char *top; /* the input being walked */
 };
 
 static int add_path(struct evsrc *s, const char *path)
@@ -124,7 +122,7 @@ static rift_err on_item(void *ctx, const struct rift_walk_item *it)
       j->s->input_errors = 1;
     return RIFT_OK;
   }
-  read_file(j, it->real, it->path, !it->container && !strcmp(it->path, j->top));
+  read_file(j, it->real, it->path, it->top);
   return j->rc;
 }
 
@@ -234,7 +232,7 @@ rift_err evsrc_read(struct evsrc *s, char **inputs, int n, evsrc_fn fn,
 {
   struct job j;
   struct rift_walk_opts wo;
-  char db[4096], tmp[4096];
+  char db[4096];
   int i;
   for(i = 0; i < n; i++) {
     if(!evsrc_is_case(inputs[i], db, sizeof(db)))
@@ -258,17 +256,11 @@ rift_err evsrc_read(struct evsrc *s, char **inputs, int n, evsrc_fn fn,
   if(rift_pool_init(&j.pool, s->threads))
     die("cannot start threads");
   rift_walk_opts_init(&wo);
-  /* without a temporary folder, archives are reported, not read */
-  wo.tmpdir = rift_walk_tmpdir(NULL, tmp, sizeof(tmp)) ? NULL : tmp;
   for(i = 0; i < n && !j.rc; i++) {
-    rift_err rc;
-    j.top = inputs[i];
-    rc = rift_walk(inputs[i], &wo, on_item, &j);
+    rift_err rc = rift_walk(inputs[i], &wo, on_item, &j);
     if(rc && !j.rc)
       die("%s: %s", inputs[i], rift_strerror(rc));
   }
-  if(wo.tmpdir)
-    rmdir(tmp);
   rift_pool_free(&j.pool);
   return j.rc;
 }

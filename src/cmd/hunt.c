@@ -743,7 +743,6 @@ int cmd_hunt(int argc, char **argv)
   unsigned long load_errors = 0;
   struct hctx hx;
   struct rift_walk_opts wo;
-  char tmp[4096];
   int64_t t0, t1;
   size_t k;
 
@@ -873,8 +872,6 @@ int cmd_hunt(int argc, char **argv)
   hx.textls = textls;
   hx.prog = &prog;
   rift_walk_opts_init(&wo);
-  /* without a temporary folder, archives are reported, not read */
-  wo.tmpdir = rift_walk_tmpdir(NULL, tmp, sizeof(tmp)) ? NULL : tmp;
   for(i = optind; i < argc; i++) {
     rift_err rc;
     rc = rift_walk(argv[i], &wo, hunt_item, &hx);
@@ -882,8 +879,6 @@ int cmd_hunt(int argc, char **argv)
       die("%s: %s", argv[i], rift_strerror(rc));
     flush_out(&h, 0);
   }
-  if(wo.tmpdir)
-    rmdir(tmp);
   if(hx.input_errors)
     status = RIFT_EXIT_INPUT_ERRORS;
   rift_progress_done(&prog);

@@ -19,7 +19,6 @@
  * analytics (src/detect/) take the events, so the same verbs work over a
  * case once the case store exists.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,10 +161,8 @@ static rift_err case_batch(void *ctx, struct rift_batch *b)
  * network evidence is passed over, one named directly is an error. */
 struct net_walk {
   struct net_run *r;
-  const char *top;
   uint32_t next_id;
   int status;
-  char tmp[4096];
 };
 
 static void net_file(struct net_walk *w, const char *real, const char *path,
@@ -252,7 +249,7 @@ static rift_err net_item(void *ctx, const struct rift_walk_item *it)
       w->status = RIFT_EXIT_INPUT_ERRORS;
     return RIFT_OK;
   }
-  net_file(w, it->real, it->path, !it->container && !strcmp(it->path, w->top));
+  net_file(w, it->real, it->path, it->top);
   return w->r->write_failed ? RIFT_IO : RIFT_OK; /* stdout is gone: stop */
 }
 
@@ -277,19 +274,14 @@ int net_run(struct net_run *r, int nfiles, char **files)
     return status;
   }
   rift_walk_opts_init(&wo);
-  /* without a temporary folder, archives are reported, not read */
-  wo.tmpdir = rift_walk_tmpdir(NULL, w.tmp, sizeof(w.tmp)) ? NULL : w.tmp;
+  memset(&w, 0, sizeof(w));
   w.r = r;
   w.status = status;
   for(i = 0; i < nfiles && !r->write_failed; i++) {
-    rift_err rc;
-    w.top = files[i];
-    rc = rift_walk(files[i], &wo, net_item, &w);
+    rift_err rc = rift_walk(files[i], &wo, net_item, &w);
     if(rc && !r->write_failed)
       die("%s: %s", files[i], rift_strerror(rc));
   }
-  if(wo.tmpdir)
-    rmdir(w.tmp);
   return w.status;
 }
 

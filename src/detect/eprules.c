@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 #include <yaml.h>
 
 #include "core/arena.h"
@@ -864,7 +863,7 @@ rift_err rift_eprules_load_texts(struct rift_eprules **r,
 struct eload {
   struct loader *l;
   struct rift_diag *d;
-  const char *top;
+  const char *dir;
   size_t nfiles;
   int top_failed;
 };
@@ -876,8 +875,7 @@ static rift_err on_rules_item(void *ctx, const struct rift_walk_item *it)
   struct eload *x = ctx;
   struct rift_source src;
   if(it->kind != RIFT_WALK_FILE) {
-    if(it->kind == RIFT_WALK_BAD && !it->benign && !it->container &&
-       !strcmp(it->path, x->top))
+    if(it->kind == RIFT_WALK_BAD && !it->benign && it->top)
       x->top_failed = 1;
     x->l->errors += rift_walk_diag(it, x->d);
     return RIFT_OK;
@@ -888,7 +886,7 @@ static rift_err on_rules_item(void *ctx, const struct rift_walk_item *it)
     if(x->nfiles == RIFT_EPR_MAX_FILES + 1)
       rift_diag_report(x->d, RIFT_DIAG_ERROR, RIFT_LIMIT, UINT64_MAX,
                        "%s: more than %u rules files, the rest skipped",
-                       x->top, RIFT_EPR_MAX_FILES);
+                       x->dir, RIFT_EPR_MAX_FILES);
     x->l->errors++;
     return RIFT_OK;
   }
@@ -907,7 +905,7 @@ rift_err rift_eprules_load(struct rift_eprules **r, const char *dir,
   struct loader l;
   struct eload x;
   struct rift_walk_opts o;
-  char envdir[4096], tmp[4096];
+  char envdir[4096];
   rift_err rc;
   if(!dir) {
     /* (not RIFT_RULES: that one lists Sigma rule paths) */
@@ -932,15 +930,11 @@ rift_err rift_eprules_load(struct rift_eprules **r, const char *dir,
   memset(&x, 0, sizeof(x));
   x.l = &l;
   x.d = d;
-  x.top = dir;
+  x.dir = dir;
   rift_walk_opts_init(&o);
   o.skip_hidden = 1;
   o.plain_ext = yaml_ext;
-  /* without a temporary folder, an archive is reported, not read */
-  o.tmpdir = rift_walk_tmpdir(NULL, tmp, sizeof(tmp)) ? NULL : tmp;
   rc = rift_walk(dir, &o, on_rules_item, &x);
-  if(o.tmpdir)
-    rmdir(tmp);
   if(rc || x.top_failed) {
     rift_eprules_free(r);
     return rc ? rc : RIFT_IO;

@@ -51,6 +51,9 @@ struct walker {
   void *ctx;
   unsigned narch;
   uint64_t total; /* extracted from the current top-level input */
+  const char *top; /* the path given to rift_walk, as shown */
+  char tmp[4096];  /* the folder made when o->tmpdir is NULL, or "" */
+  char tmp_why[160]; /* why it could not be made, or "" */
 };
 
 void rift_walk_opts_init(struct rift_walk_opts *o)
@@ -128,6 +131,7 @@ static rift_err bad2(struct walker *w, const char *disp,
   memset(&it, 0, sizeof(it));
   it.kind = RIFT_WALK_BAD;
   it.benign = benign;
+  it.top = disp == w->top;
   it.path = disp;
   it.container = container;
   it.size = size;
@@ -480,7 +484,7 @@ static rift_err walk_archive(struct walker *w, const char *real,
   struct problems pr;
   struct extract x;
   struct archive_entry *ent;
-  char xname[32], *xdir = NULL, fmtbuf[32], rawbuf[MAX_NAME];
+  char xname[32], *xdir = NULL, fmtbuf[32], rawbuf[MAX_NAME], why[300];
   const char *fmt = sniffed;
   rift_err rc = RIFT_OK;
   int r, retries = 0, opened = 0;
@@ -489,6 +493,7 @@ static rift_err walk_archive(struct walker *w, const char *real,
   memset(&it, 0, sizeof(it));
   memset(&x, 0, sizeof(x));
   it.kind = RIFT_WALK_ARCHIVE;
+  it.top = disp == w->top;
   it.path = disp;
   it.real = real;
   it.container = container;
@@ -499,9 +504,16 @@ static rift_err walk_archive(struct walker *w, const char *real,
     it.error = "archives nested too deeply, not extracted";
     return w->fn(w->ctx, &it);
   }
-  if(!w->o->tmpdir) {
+  if(!w->o->tmpdir && !w->tmp[0] && !w->tmp_why[0] &&
+     rift_walk_tmpdir(NULL, w->tmp, sizeof(w->tmp))) {
+    snprintf(w->tmp_why, sizeof(w->tmp_why), "%s", strerror(errno));
+    w->tmp[0] = 0;
+  }
+  if(!w->o->tmpdir && !w->tmp[0]) {
+    snprintf(why, sizeof(why), "no temporary folder to extract into: %s "
+             "(is $TMPDIR writable?)", w->tmp_why);
     it.format = sniffed;
-    it.error = "no temporary folder to extract into (is $TMPDIR writable?)";
+    it.error = why;
     return w->fn(w->ctx, &it);
   }
   if(rift_dlib_load(&libarchive)) {
@@ -511,7 +523,7 @@ static rift_err walk_archive(struct walker *w, const char *real,
   }
   it.parser = sym_archive_version_string();
   snprintf(xname, sizeof(xname), "x%u", ++w->narch);
-  xdir = join(w->o->tmpdir, "/", xname);
+  xdir = join(w->o->tmpdir ? w->o->tmpdir : w->tmp, "/", xname);
   if(!xdir)
     return RIFT_NOMEM;
   if(mkdir(xdir, 0700)) {
@@ -658,6 +670,7 @@ static rift_err walk_path(struct walker *w, const char *real, const char *disp,
 file:
   memset(&it, 0, sizeof(it));
   it.kind = RIFT_WALK_FILE;
+  it.top = top;
   it.path = disp;
   it.real = real;
   it.container = container;
@@ -681,7 +694,10 @@ rift_err rift_walk(const char *path, const struct rift_walk_opts *o,
   w.o = o;
   w.fn = fn;
   w.ctx = ctx;
+  w.top = disp;
   rc = walk_path(&w, disp, disp, NULL, 0, 1);
+  if(w.tmp[0])
+    rmdir(w.tmp);
   free(disp);
   return rc;
 }
@@ -703,40 +719,48 @@ rift_err rift_walk_tmpdir(const char *dir, char *out, size_t cap)
   return mkdtemp(out) ? RIFT_OK : RIFT_IO;
 }
 
-unsigned rift_walk_diag(const struct rift_walk_item *it, struct rift_diag *d)
+/* Calls fn for what went wrong with an item (its error, each archive
+ * problem; nothing for a file or a benign RIFT_WALK_BAD) and returns the
+ * number of errors among them, warnings ("warning: ...") not counted. */
+static unsigned each_problem(const struct rift_walk_item *it,
+                             void (*fn)(void *ctx, int error, const char *path,
+                                        const char *text),
+                             void *ctx)
 {
   unsigned errors = 0;
   size_t i;
   if(it->kind == RIFT_WALK_FILE || (it->kind == RIFT_WALK_BAD && it->benign))
     return 0;
   if(it->error) {
-    rift_diag_report(d, RIFT_DIAG_ERROR, RIFT_IO, UINT64_MAX, "%s: %s",
-                     it->path, it->error);
+    fn(ctx, 1, it->path, it->error);
     errors++;
   }
   for(i = 0; i < it->nproblems; i++) {
-    int warn = !strncmp(it->problems[i], "warning: ", 9);
-    rift_diag_report(d, warn ? RIFT_DIAG_WARN : RIFT_DIAG_ERROR, RIFT_IO,
-                     UINT64_MAX, "%s: %s", it->path, it->problems[i]);
-    errors += !warn;
+    int error = strncmp(it->problems[i], "warning: ", 9) != 0;
+    fn(ctx, error, it->path, it->problems[i]);
+    errors += (unsigned)error;
   }
   return errors;
 }
 
+static void to_diag(void *ctx, int error, const char *path, const char *text)
+{
+  rift_diag_report(ctx, error ? RIFT_DIAG_ERROR : RIFT_DIAG_WARN, RIFT_IO,
+                   UINT64_MAX, "%s: %s", path, text);
+}
+
+static void to_file(void *ctx, int error, const char *path, const char *text)
+{
+  (void)error;
+  fprintf(ctx, "rift: %s: %s\n", path, text);
+}
+
+unsigned rift_walk_diag(const struct rift_walk_item *it, struct rift_diag *d)
+{
+  return each_problem(it, to_diag, d);
+}
+
 unsigned rift_walk_report(const struct rift_walk_item *it, FILE *f)
 {
-  unsigned errors = 0;
-  size_t i;
-  if(it->kind == RIFT_WALK_FILE || (it->kind == RIFT_WALK_BAD && it->benign))
-    return 0;
-  if(it->error) {
-    fprintf(f, "rift: %s: %s\n", it->path, it->error);
-    errors++;
-  }
-  for(i = 0; i < it->nproblems; i++) {
-    fprintf(f, "rift: %s: %s\n", it->path, it->problems[i]);
-    if(strncmp(it->problems[i], "warning: ", 9))
-      errors++;
-  }
-  return errors;
+  return each_problem(it, to_file, f);
 }

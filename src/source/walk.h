@@ -54,10 +54,15 @@ struct rift_walk_item {
   const char *error;
   int benign;            /* RIFT_WALK_BAD by design (a link, a device),
                             not damage */
+  int top;               /* the path given to rift_walk itself (a file or
+                            folder named by the user), not one found in it */
 };
 
 struct rift_walk_opts {
-  const char *tmpdir;        /* an existing private folder for extraction */
+  /* an existing private folder for extraction; NULL: rift_walk makes one
+   * under $TMPDIR (rift_walk_tmpdir) when it meets the first archive and
+   * removes it before returning */
+  const char *tmpdir;
   uint64_t max_member;       /* bytes of one extracted member */
   uint64_t max_total;        /* bytes extracted from one top-level input */
   uint64_t max_ratio;        /* extracted bytes per archive byte */
@@ -82,7 +87,7 @@ struct rift_walk_opts {
 #define RIFT_WALK_MAX_DEPTH 32
 #define RIFT_WALK_MAX_PROBLEMS 100
 
-/* Defaults above; tmpdir NULL (set it before walking an archive). */
+/* Defaults above; tmpdir NULL. */
 void rift_walk_opts_init(struct rift_walk_opts *o);
 
 typedef rift_err (*rift_walk_fn)(void *ctx, const struct rift_walk_item *it);
@@ -93,9 +98,7 @@ rift_err rift_walk(const char *path, const struct rift_walk_opts *o,
 /* Creates the private folder archives are extracted into: DIR/.extract-XXXXXX
  * under dir (a case folder), or, with dir NULL, rift-XXXXXX under $TMPDIR
  * (else /tmp).  Its path goes to out.  RIFT_IO with errno set if it cannot
- * be made; a walk without one still reads files and folders and reports
- * each archive as not extracted.  Remove it with rmdir() after the walk
- * (it is empty again). */
+ * be made.  Remove it with rmdir() after the walk (it is empty again). */
 rift_err rift_walk_tmpdir(const char *dir, char *out, size_t cap);
 
 /* Does name end in one of ext (a NULL-terminated list such as ".yml")? */

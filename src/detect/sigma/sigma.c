@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -129,11 +128,6 @@ rift_err rift_sigma_add_text(struct rift_sigma *s, const char *text,
 
 static const char *const rule_ext[] = { ".yml", ".yaml", NULL };
 
-static int is_rule_file(const char *name)
-{
-  return rift_walk_has_ext(name, rule_ext);
-}
-
 /* A rule file opened at real, named path in rules and messages. */
 static rift_err add_file(struct rift_sigma *s, const char *real,
                          const char *path, struct rift_diag *d)
@@ -167,7 +161,6 @@ static rift_err add_file(struct rift_sigma *s, const char *real,
 struct rwalk {
   struct rift_sigma *s;
   struct rift_diag *d;
-  const char *top;
   int top_failed; /* the path itself could not be read */
 };
 
@@ -175,15 +168,11 @@ static rift_err on_rule_item(void *ctx, const struct rift_walk_item *it)
 {
   struct rwalk *w = ctx;
   if(it->kind == RIFT_WALK_FILE) {
-    if(it->container || strcmp(it->path, w->top)) {
-      const char *base = strrchr(it->path, '/');
-      if(!is_rule_file(base ? base + 1 : it->path))
-        return RIFT_OK;
-    }
+    if(!it->top && !rift_walk_has_ext(it->path, rule_ext))
+      return RIFT_OK;
     return add_file(w->s, it->real, it->path, w->d);
   }
-  if(it->kind == RIFT_WALK_BAD && !it->benign && !it->container &&
-     !strcmp(it->path, w->top))
+  if(it->kind == RIFT_WALK_BAD && !it->benign && it->top)
     w->top_failed = 1;
   rift_walk_diag(it, w->d);
   return RIFT_OK;
@@ -194,31 +183,17 @@ rift_err rift_sigma_add_path(struct rift_sigma *s, const char *path,
 {
   struct rift_walk_opts o;
   struct rwalk w;
-  char tmp[4096];
-  int have_tmp;
-  size_t l = strlen(path);
   rift_err rc;
   if(s->compiled)
     return RIFT_INVALID;
   w.s = s;
   w.d = d;
   w.top_failed = 0;
-  while(l > 1 && path[l - 1] == '/')
-    l--;
-  w.top = strndup(path, l); /* as rift_walk shows the top path */
-  if(!w.top)
-    return RIFT_NOMEM;
   rift_walk_opts_init(&o);
   o.max_depth = RIFT_SIGMA_MAX_DIR_DEPTH;
   o.skip_hidden = 1;
   o.plain_ext = rule_ext; /* rule files are not opened twice */
-  /* without a temporary folder, an archive is reported, not read */
-  have_tmp = !rift_walk_tmpdir(NULL, tmp, sizeof(tmp));
-  o.tmpdir = have_tmp ? tmp : NULL;
   rc = rift_walk(path, &o, on_rule_item, &w);
-  if(have_tmp)
-    rmdir(tmp);
-  free((char *)w.top);
   return rc ? rc : w.top_failed ? RIFT_IO : RIFT_OK;
 }
 
