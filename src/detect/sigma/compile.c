@@ -197,12 +197,13 @@ const uint32_t *sg_fields(struct sg_ctx *c, const char *name, uint32_t *n)
             why ? why : "not in rift's events");
     return NULL;
   }
-  if(!tgt && c->prod && c->prod->fields_only &&
-     !(rift_field_find(nm, strlen(nm)) &&
-       rift_field_find(nm, strlen(nm)) < RIFT_F__STATIC)) {
-    sg_errf(c, 1, "field '%s' is not in rift's events for this logsource "
-            "(mapping %s)", name, c->prod->mapname);
-    return NULL;
+  if(!tgt && c->prod && c->prod->fields_only) {
+    uint32_t own = rift_field_find(nm, strlen(nm)); /* a rift field name */
+    if(!own || own >= RIFT_F__STATIC) {
+      sg_errf(c, 1, "field '%s' is not in rift's events for this logsource "
+              "(mapping %s)", name, c->prod->mapname);
+      return NULL;
+    }
   }
   if(tgt && tgt->kind == SY_SEQ) {
     ids = rift_arena_alloc(&c->s->arena, (tgt->n + 1) * sizeof(*ids));
