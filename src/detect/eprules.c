@@ -858,30 +858,21 @@ rift_err rift_eprules_load_texts(struct rift_eprules **r,
   return end(r, &l);
 }
 
-/* A rules folder (or archive) is walked as evidence is (source/walk.h):
+/* A rules folder (or archive) is walked as evidence is (rift_walk_files):
  * its *.yaml files in name order, each read once. */
 struct eload {
   struct loader *l;
   struct rift_diag *d;
   const char *dir;
   size_t nfiles;
-  int top_failed;
 };
 
 static const char *const yaml_ext[] = { ".yaml", NULL };
 
-static rift_err on_rules_item(void *ctx, const struct rift_walk_item *it)
+static rift_err load_rules_file(void *ctx, const char *real, const char *shown)
 {
   struct eload *x = ctx;
   struct rift_source src;
-  if(it->kind != RIFT_WALK_FILE) {
-    if(it->kind == RIFT_WALK_BAD && !it->benign && it->top)
-      x->top_failed = 1;
-    x->l->errors += rift_walk_diag(it, x->d);
-    return RIFT_OK;
-  }
-  if(!rift_walk_has_ext(it->path, yaml_ext))
-    return RIFT_OK;
   if(++x->nfiles > RIFT_EPR_MAX_FILES) {
     if(x->nfiles == RIFT_EPR_MAX_FILES + 1)
       rift_diag_report(x->d, RIFT_DIAG_ERROR, RIFT_LIMIT, UINT64_MAX,
@@ -890,11 +881,11 @@ static rift_err on_rules_item(void *ctx, const struct rift_walk_item *it)
     x->l->errors++;
     return RIFT_OK;
   }
-  if(rift_source_open(&src, it->real, x->d)) {
+  if(rift_source_open(&src, real, x->d)) {
     x->l->errors++;
     return RIFT_OK;
   }
-  load_text(x->l, it->path, (const char *)src.data, src.len);
+  load_text(x->l, shown, (const char *)src.data, src.len);
   rift_source_close(&src);
   return RIFT_OK;
 }
@@ -904,7 +895,7 @@ rift_err rift_eprules_load(struct rift_eprules **r, const char *dir,
 {
   struct loader l;
   struct eload x;
-  struct rift_walk_opts o;
+  unsigned werr = 0;
   char envdir[4096];
   rift_err rc;
   if(!dir) {
@@ -931,13 +922,12 @@ rift_err rift_eprules_load(struct rift_eprules **r, const char *dir,
   x.l = &l;
   x.d = d;
   x.dir = dir;
-  rift_walk_opts_init(&o);
-  o.skip_hidden = 1;
-  o.plain_ext = yaml_ext;
-  rc = rift_walk(dir, &o, on_rules_item, &x);
-  if(rc || x.top_failed) {
+  rc = rift_walk_files(dir, yaml_ext, RIFT_WALK_MAX_DEPTH, d, &werr,
+                       load_rules_file, &x);
+  l.errors += (int)werr;
+  if(rc) {
     rift_eprules_free(r);
-    return rc ? rc : RIFT_IO;
+    return rc;
   }
   if(*r)
     (*r)->origin = rift_arena_strdup(&l.pv->arena, dir);

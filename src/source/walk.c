@@ -614,7 +614,8 @@ out:
 
 /* ---- one path -------------------------------------------------------------- */
 
-int rift_walk_has_ext(const char *name, const char *const *ext)
+/* Does name end in one of ext (a NULL-terminated list such as ".yml")? */
+static int has_ext(const char *name, const char *const *ext)
 {
   size_t n = strlen(name), i;
   for(i = 0; ext && ext[i]; i++) {
@@ -650,7 +651,7 @@ static rift_err walk_path(struct walker *w, const char *real, const char *disp,
                                        "not followed", 1);
   if(!S_ISREG(st.st_mode))
     return bad2(w, disp, container, 0, "not a regular file", 1);
-  if(rift_walk_has_ext(disp, w->o->plain_ext))
+  if(has_ext(disp, w->o->plain_ext))
     goto file;
   fd = open(real, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if(fd < 0) {
@@ -755,12 +756,52 @@ static void to_file(void *ctx, int error, const char *path, const char *text)
   fprintf(ctx, "rift: %s: %s\n", path, text);
 }
 
-unsigned rift_walk_diag(const struct rift_walk_item *it, struct rift_diag *d)
-{
-  return each_problem(it, to_diag, d);
-}
-
 unsigned rift_walk_report(const struct rift_walk_item *it, FILE *f)
 {
   return each_problem(it, to_file, f);
+}
+
+struct files {
+  const char *const *ext;
+  struct rift_diag *d;
+  unsigned *errors;
+  rift_err (*fn)(void *ctx, const char *real, const char *shown);
+  void *ctx;
+  int top_failed;
+};
+
+static rift_err on_file(void *ctx, const struct rift_walk_item *it)
+{
+  struct files *f = ctx;
+  if(it->kind == RIFT_WALK_FILE)
+    return it->top || has_ext(it->path, f->ext)
+             ? f->fn(f->ctx, it->real, it->path) : RIFT_OK;
+  if(it->kind == RIFT_WALK_BAD && !it->benign && it->top)
+    f->top_failed = 1;
+  *f->errors += each_problem(it, to_diag, f->d);
+  return RIFT_OK;
+}
+
+rift_err rift_walk_files(const char *path, const char *const *ext,
+                         unsigned max_depth, struct rift_diag *d,
+                         unsigned *errors,
+                         rift_err (*fn)(void *ctx, const char *real,
+                                        const char *shown),
+                         void *ctx)
+{
+  struct rift_walk_opts o;
+  struct files f;
+  rift_err rc;
+  memset(&f, 0, sizeof(f));
+  f.ext = ext;
+  f.d = d;
+  f.errors = errors;
+  f.fn = fn;
+  f.ctx = ctx;
+  rift_walk_opts_init(&o);
+  o.max_depth = max_depth;
+  o.skip_hidden = 1;
+  o.plain_ext = ext;
+  rc = rift_walk(path, &o, on_file, &f);
+  return rc ? rc : f.top_failed ? RIFT_IO : RIFT_OK;
 }

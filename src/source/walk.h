@@ -101,16 +101,25 @@ rift_err rift_walk(const char *path, const struct rift_walk_opts *o,
  * be made.  Remove it with rmdir() after the walk (it is empty again). */
 rift_err rift_walk_tmpdir(const char *dir, char *out, size_t cap);
 
-/* Does name end in one of ext (a NULL-terminated list such as ".yml")? */
-int rift_walk_has_ext(const char *name, const char *const *ext);
+/* Rule files under path, for the rule loaders: path itself if it names a
+ * file (whatever its name), else every file of the folder or archive whose
+ * name ends in one of ext, in name order; hidden entries (.git) passed over
+ * and those names not opened twice (plain_ext); folders and archives
+ * nested at most max_depth.  fn(ctx, real, shown) reads one.  What cannot
+ * be walked is reported to d and added to *errors.  Returns fn's first
+ * error, RIFT_IO if path itself cannot be read, or RIFT_OK. */
+rift_err rift_walk_files(const char *path, const char *const *ext,
+                         unsigned max_depth, struct rift_diag *d,
+                         unsigned *errors,
+                         rift_err (*fn)(void *ctx, const char *real,
+                                        const char *shown),
+                         void *ctx);
 
 /* For commands that report on stderr: prints what went wrong with an item
  * ("rift: PATH: why", one line per archive problem; nothing for a benign
  * RIFT_WALK_BAD such as a link in a folder) and returns the number of
  * errors among them (warnings not counted). */
 unsigned rift_walk_report(const struct rift_walk_item *it, FILE *f);
-/* The same into a diagnostics sink (rule loaders). */
-unsigned rift_walk_diag(const struct rift_walk_item *it, struct rift_diag *d);
 
 /* An archive member's name as a relative path that stays inside the
  * extraction folder: '/' and '\\' separate, empty and "." components are

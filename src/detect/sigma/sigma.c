@@ -2,11 +2,8 @@
  * sigma.c - a rule set: creation, loading rule files and folders,
  * mappings and placeholders, built-in data (sigma.h).
  */
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -154,47 +151,31 @@ static rift_err add_file(struct rift_sigma *s, const char *real,
   return rc;
 }
 
-/* Rule folders and archives (SigmaHQ publishes its rule packs as zip files)
- * are walked as evidence is (source/walk.h), hidden entries (.git,
- * .github) passed over; files found in them are read if named .yml or
- * .yaml, a file named directly whatever its name. */
-struct rwalk {
+struct rule_load {
   struct rift_sigma *s;
   struct rift_diag *d;
-  int top_failed; /* the path itself could not be read */
 };
 
-static rift_err on_rule_item(void *ctx, const struct rift_walk_item *it)
+static rift_err add_rule_file(void *ctx, const char *real, const char *shown)
 {
-  struct rwalk *w = ctx;
-  if(it->kind == RIFT_WALK_FILE) {
-    if(!it->top && !rift_walk_has_ext(it->path, rule_ext))
-      return RIFT_OK;
-    return add_file(w->s, it->real, it->path, w->d);
-  }
-  if(it->kind == RIFT_WALK_BAD && !it->benign && it->top)
-    w->top_failed = 1;
-  rift_walk_diag(it, w->d);
-  return RIFT_OK;
+  struct rule_load *rl = ctx;
+  return add_file(rl->s, real, shown, rl->d);
 }
 
+/* Rule folders and archives (SigmaHQ publishes its rule packs as zip
+ * files) are walked as evidence is (rift_walk_files): .yml and .yaml files
+ * in them, a file named directly whatever its name. */
 rift_err rift_sigma_add_path(struct rift_sigma *s, const char *path,
                              struct rift_diag *d)
 {
-  struct rift_walk_opts o;
-  struct rwalk w;
-  rift_err rc;
+  struct rule_load rl;
+  unsigned errors = 0;
   if(s->compiled)
     return RIFT_INVALID;
-  w.s = s;
-  w.d = d;
-  w.top_failed = 0;
-  rift_walk_opts_init(&o);
-  o.max_depth = RIFT_SIGMA_MAX_DIR_DEPTH;
-  o.skip_hidden = 1;
-  o.plain_ext = rule_ext; /* rule files are not opened twice */
-  rc = rift_walk(path, &o, on_rule_item, &w);
-  return rc ? rc : w.top_failed ? RIFT_IO : RIFT_OK;
+  rl.s = s;
+  rl.d = d;
+  return rift_walk_files(path, rule_ext, RIFT_SIGMA_MAX_DIR_DEPTH, d, &errors,
+                         add_rule_file, &rl);
 }
 
 rift_err rift_sigma_add_mapping(struct rift_sigma *s, const char *text,
