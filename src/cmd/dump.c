@@ -63,6 +63,7 @@ struct job {
   struct rift_evtx_stats st;
   int write_failed;
   struct rift_progress prog;
+  uint64_t forgot; /* bytes of the file dropped from memory */
 };
 
 static void collect(void *ctx, const struct rift_diag_msg *m)
@@ -116,36 +117,23 @@ static void work(void *ctx, size_t i, void *slotp)
   struct slot *s = slotp;
   struct rift_diag d;
   struct rec_arg ra = { s, j };
-  size_t k;
-  s->rc = RIFT_OK;
+  struct rift_evtx_job jb;
   rift_buf_reset(&s->out);
   rift_buf_reset(&s->msgs.text);
   memset(&s->st, 0, sizeof(s->st));
   s->nrec = 0;
   rift_diag_init(&d, j->path, collect, &s->msgs);
-  rift_source_prefetch(j->evtx.src,
-                       RIFT_EVTX_HEADER_SIZE +
-                         i * (uint64_t)RIFT_EVTX_CHUNKS_PER_JOB * RIFT_EVTX_CHUNK_SIZE,
-                       (uint64_t)RIFT_EVTX_CHUNKS_PER_JOB * RIFT_EVTX_CHUNK_SIZE);
-  for(k = i * RIFT_EVTX_CHUNKS_PER_JOB;
-      k < (i + 1) * RIFT_EVTX_CHUNKS_PER_JOB && k < j->evtx.nslots && !s->rc; k++) {
-    s->rc = rift_evtx_chunk(&j->evtx, s->ctx, k, j->flags | RIFT_EVTX_LAZY,
-                            on_record, &ra, &d, &s->st);
-    s->fail_chunk = k;
-  }
-  /* The job's output is rendered: its chunks are not read again.  Dropping
-   * them here, on the worker, keeps the page unmapping off the thread that
-   * writes the output in order. */
-  rift_source_forget(j->evtx.src,
-                     RIFT_EVTX_HEADER_SIZE +
-                       i * (uint64_t)RIFT_EVTX_CHUNKS_PER_JOB * RIFT_EVTX_CHUNK_SIZE,
-                     (uint64_t)RIFT_EVTX_CHUNKS_PER_JOB * RIFT_EVTX_CHUNK_SIZE);
+  rift_evtx_job(&j->evtx, i, &jb);
+  s->rc = rift_evtx_job_run(&j->evtx, s->ctx, &jb, j->flags | RIFT_EVTX_LAZY,
+                            on_record, &ra, &d, &s->st, &s->fail_chunk);
 }
 
 static void emit(void *ctx, size_t i, void *slotp)
 {
   struct job *j = ctx;
   struct slot *s = slotp;
+  struct rift_evtx_job jb;
+  rift_evtx_job(&j->evtx, i, &jb);
   if(s->rc) {
     rift_buf_addf(&s->msgs.text, "rift: %s: chunk %zu: %s\n", j->path,
                   s->fail_chunk, rift_strerror(s->rc));
@@ -166,7 +154,10 @@ static void emit(void *ctx, size_t i, void *slotp)
   j->st.carved += s->st.carved;
   j->st.bad_chunks += s->st.bad_chunks;
   j->st.empty_chunks += s->st.empty_chunks;
-  rift_progress_update(&j->prog, (i + 1) * RIFT_EVTX_CHUNKS_PER_JOB);
+  rift_progress_update(&j->prog, jb.end);
+  /* jobs are written in file order: what lies before this one's end is
+   * parsed and will not be read again */
+  rift_source_forget_behind(j->evtx.src, &j->forgot, jb.off + jb.len);
 }
 
 /* Any registered format: normalised events as flat JSON lines. */
@@ -289,7 +280,7 @@ int cmd_dump(int argc, char **argv)
   for(k = 0; k < window; k++) {
     if(rift_evtx_ctx_new(&slots[k].ctx))
       die("out of memory");
-    rift_buf_init(&slots[k].out, RIFT_BUF_MAX_OUTPUT);
+    rift_buf_init_large(&slots[k].out, RIFT_BUF_MAX_OUTPUT, 4u << 20);
     rift_buf_init(&slots[k].msgs.text, RIFT_BUF_MAX_LINE);
   }
 
@@ -330,8 +321,8 @@ int cmd_dump(int argc, char **argv)
     if(d.errors)
       status = RIFT_EXIT_INPUT_ERRORS;
     rift_progress_init(&j.prog, "dump", j.evtx.nslots);
-    if(rift_pool_map_ordered(pool, RIFT_EVTX_JOBS(j.evtx.nslots), window, work, emit, &j,
-                             slotp))
+    if(rift_pool_map_ordered(pool, rift_evtx_jobs(&j.evtx), window, work, emit,
+                             &j, slotp))
       die("%s: out of memory", argv[i]);
     rift_progress_done(&j.prog);
     written = j.nrec_total;

@@ -131,6 +131,54 @@ rift_err rift_evtx_open(struct rift_evtx *e, const struct rift_source *src,
   return RIFT_OK;
 }
 
+size_t rift_evtx_jobs(const struct rift_evtx *e)
+{
+  size_t head = e->nslots > RIFT_EVTX_TAIL_CHUNKS
+                  ? (e->nslots - RIFT_EVTX_TAIL_CHUNKS) / RIFT_EVTX_CHUNKS_PER_JOB
+                  : 0;
+  size_t tail = e->nslots - head * RIFT_EVTX_CHUNKS_PER_JOB;
+  return head + (tail + RIFT_EVTX_CHUNKS_PER_TAIL_JOB - 1) /
+                  RIFT_EVTX_CHUNKS_PER_TAIL_JOB;
+}
+
+void rift_evtx_job(const struct rift_evtx *e, size_t i, struct rift_evtx_job *jb)
+{
+  size_t head = e->nslots > RIFT_EVTX_TAIL_CHUNKS
+                  ? (e->nslots - RIFT_EVTX_TAIL_CHUNKS) / RIFT_EVTX_CHUNKS_PER_JOB
+                  : 0;
+  if(i < head) {
+    jb->first = i * RIFT_EVTX_CHUNKS_PER_JOB;
+    jb->end = jb->first + RIFT_EVTX_CHUNKS_PER_JOB;
+  }
+  else {
+    jb->first = head * RIFT_EVTX_CHUNKS_PER_JOB +
+                (i - head) * RIFT_EVTX_CHUNKS_PER_TAIL_JOB;
+    jb->end = jb->first + RIFT_EVTX_CHUNKS_PER_TAIL_JOB;
+  }
+  if(jb->first > e->nslots)
+    jb->first = e->nslots;
+  if(jb->end > e->nslots)
+    jb->end = e->nslots;
+  jb->off = RIFT_EVTX_HEADER_SIZE + (uint64_t)jb->first * RIFT_EVTX_CHUNK_SIZE;
+  jb->len = (uint64_t)(jb->end - jb->first) * RIFT_EVTX_CHUNK_SIZE;
+}
+
+rift_err rift_evtx_job_run(const struct rift_evtx *e, struct rift_evtx_ctx *c,
+                           const struct rift_evtx_job *jb, unsigned flags,
+                           rift_evtx_record_fn fn, void *arg,
+                           struct rift_diag *d, struct rift_evtx_stats *st,
+                           size_t *last)
+{
+  rift_err rc = RIFT_OK;
+  size_t k;
+  rift_source_prefetch(e->src, jb->off, jb->len);
+  for(k = jb->first; k < jb->end && !rc; k++) {
+    rc = rift_evtx_chunk(e, c, k, flags, fn, arg, d, st);
+    *last = k;
+  }
+  return rc;
+}
+
 static int all_zero(const uint8_t *p, size_t n)
 {
   size_t i;
@@ -715,6 +763,7 @@ struct pjob {
   struct rift_diag *d;
   struct rift_parse_stats *st;
   rift_err rc;
+  uint64_t forgot; /* bytes of the file dropped from memory */
 };
 
 #define MAX_CHUNK_MSGS 256
@@ -768,20 +817,15 @@ static void pwork(void *ctx, size_t i, void *slotp)
   struct pslot *s = slotp;
   struct rift_diag d;
   struct prec pr = { s, j->o };
-  size_t k;
+  struct rift_evtx_job jb;
+  size_t last;
   rift_batch_clear(&s->batch);
   s->nmsgs = s->dropped = 0;
   memset(&s->st, 0, sizeof(s->st));
   rift_diag_init(&d, j->o->path, pcollect, s);
-  s->rc = RIFT_OK;
-  rift_source_prefetch(j->evtx.src,
-                       RIFT_EVTX_HEADER_SIZE +
-                         i * (uint64_t)RIFT_EVTX_CHUNKS_PER_JOB * RIFT_EVTX_CHUNK_SIZE,
-                       (uint64_t)RIFT_EVTX_CHUNKS_PER_JOB * RIFT_EVTX_CHUNK_SIZE);
-  for(k = i * RIFT_EVTX_CHUNKS_PER_JOB;
-      k < (i + 1) * RIFT_EVTX_CHUNKS_PER_JOB && k < j->evtx.nslots && !s->rc; k++)
-    s->rc = rift_evtx_chunk(&j->evtx, s->ctx, k, j->o->flags, prec_cb, &pr, &d,
-                            &s->st);
+  rift_evtx_job(&j->evtx, i, &jb);
+  s->rc = rift_evtx_job_run(&j->evtx, s->ctx, &jb, j->o->flags, prec_cb, &pr, &d,
+                            &s->st, &last);
   if(!s->rc && s->batch.n && j->sink->prepare)
     s->rc = j->sink->prepare(j->sink->ctx, &s->batch);
 }
@@ -790,15 +834,16 @@ static void pemit(void *ctx, size_t i, void *slotp)
 {
   struct pjob *j = ctx;
   struct pslot *s = slotp;
+  struct rift_evtx_job jb;
   size_t k;
+  rift_evtx_job(&j->evtx, i, &jb);
   for(k = 0; k < s->nmsgs; k++)
     rift_diag_report(j->d, s->msgs[k].level, s->msgs[k].code,
                      s->msgs[k].offset, "%s", s->msgs[k].text);
   if(s->dropped)
     rift_diag_report(j->d, RIFT_DIAG_WARN, RIFT_LIMIT, UINT64_MAX,
                      "chunks %zu-%zu: %zu more problems not shown",
-                     i * RIFT_EVTX_CHUNKS_PER_JOB,
-                     (i + 1) * RIFT_EVTX_CHUNKS_PER_JOB - 1, s->dropped);
+                     jb.first, jb.end - 1, s->dropped);
   j->st->records += s->st.records + s->st.carved;
   j->st->errors += s->st.bad_records + s->st.bad_chunks;
   j->st->recovered += s->st.carved;
@@ -806,10 +851,9 @@ static void pemit(void *ctx, size_t i, void *slotp)
     j->rc = s->rc;
   if(!j->rc && s->batch.n)
     j->rc = j->sink->batch(j->sink->ctx, &s->batch);
-  rift_source_forget(j->evtx.src,
-                     RIFT_EVTX_HEADER_SIZE +
-                       i * (uint64_t)RIFT_EVTX_CHUNKS_PER_JOB * RIFT_EVTX_CHUNK_SIZE,
-                     (uint64_t)RIFT_EVTX_CHUNKS_PER_JOB * RIFT_EVTX_CHUNK_SIZE);
+  /* jobs are emitted in file order: what lies before this one's end is
+   * parsed and will not be read again */
+  rift_source_forget_behind(j->evtx.src, &j->forgot, jb.off + jb.len);
 }
 
 rift_err rift_evtx_parse(const struct rift_source *src,
@@ -851,8 +895,8 @@ rift_err rift_evtx_parse(const struct rift_source *src,
       goto out;
     rift_batch_init(&slots[k].batch);
   }
-  rc = rift_pool_map_ordered(pool, RIFT_EVTX_JOBS(j.evtx.nslots), window, pwork, pemit, &j,
-                             slotp);
+  rc = rift_pool_map_ordered(pool, rift_evtx_jobs(&j.evtx), window, pwork, pemit,
+                             &j, slotp);
   if(!rc)
     rc = j.rc;
 out:

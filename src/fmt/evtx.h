@@ -91,11 +91,21 @@ struct rift_evtx_stats {
 typedef rift_err (*rift_evtx_record_fn)(void *arg,
                                         const struct rift_evtx_record *r);
 
-/* Chunks handed to a worker at a time: fewer hand-offs between threads,
- * still small output per job. */
+/* Chunks are parsed in parallel in jobs of consecutive chunks: 16 at a time
+ * (fewer hand-offs between threads, still small output per job), the last
+ * ones 4 at a time so that the threads finish together. */
 #define RIFT_EVTX_CHUNKS_PER_JOB 16
-#define RIFT_EVTX_JOBS(nslots) \
-  (((nslots) + RIFT_EVTX_CHUNKS_PER_JOB - 1) / RIFT_EVTX_CHUNKS_PER_JOB)
+#define RIFT_EVTX_TAIL_CHUNKS 32
+#define RIFT_EVTX_CHUNKS_PER_TAIL_JOB 4
+
+struct rift_evtx_job {
+  size_t first, end; /* chunk slots [first, end) */
+  uint64_t off, len; /* their bytes in the file */
+};
+
+/* Number of jobs, and job i of the file. */
+size_t rift_evtx_jobs(const struct rift_evtx *e);
+void rift_evtx_job(const struct rift_evtx *e, size_t i, struct rift_evtx_job *jb);
 
 #define RIFT_EVTX_CARVE 0x1
 #define RIFT_EVTX_LAZY 0x2   /* build trees only when asked: renders can
@@ -107,6 +117,14 @@ rift_err rift_evtx_chunk(const struct rift_evtx *e, struct rift_evtx_ctx *c,
                          size_t i, unsigned flags, rift_evtx_record_fn fn,
                          void *arg, struct rift_diag *d,
                          struct rift_evtx_stats *st);
+
+/* Parse the chunks of a job (rift_evtx_chunk on each, after mapping them in
+ * with one call), until one fails; *last is the last chunk tried. */
+rift_err rift_evtx_job_run(const struct rift_evtx *e, struct rift_evtx_ctx *c,
+                           const struct rift_evtx_job *jb, unsigned flags,
+                           rift_evtx_record_fn fn, void *arg,
+                           struct rift_diag *d, struct rift_evtx_stats *st,
+                           size_t *last);
 
 /* Render a record (from a recorded program when the record's shape was
  * seen before in the chunk, else from its tree).  RIFT_CORRUPT if the

@@ -257,10 +257,8 @@ static uint64_t ng_walk(const struct rift_source *src, struct rift_net *net,
           o->progress(o->progress_ctx, off, src->len);
         /* the engine copies what it keeps of a packet (libpcap's buffer is
          * reused too): blocks well behind are not read again */
-        if(off > forgot + (16u << 20)) {
-          rift_source_forget(src, forgot, off - forgot - (1u << 20));
-          forgot = off - (1u << 20);
-        }
+        if(off > forgot + (16u << 20))
+          rift_source_forget_behind(src, &forgot, off - (1u << 20));
       }
       if(frame > skip && data && iface < nif) {
         if(type != 3)
@@ -437,10 +435,8 @@ rift_err rift_pcap_parse(const struct rift_source *src,
       /* libpcap copies each packet out of the stream: bytes well behind
        * the read position are not needed again (flat memory however
        * large the capture) */
-      if(pos > forgot + (16u << 20)) {
-        rift_source_forget(src, forgot, pos - forgot - (1u << 20));
-        forgot = pos - (1u << 20);
-      }
+      if(pos > forgot + (16u << 20))
+        rift_source_forget_behind(src, &forgot, pos - (1u << 20));
     }
     if(rift_net_error(net))
       break;

@@ -25,6 +25,7 @@ static rift_err digest(const struct rift_source *s, const void *p, size_t n,
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned mdlen = 0;
   size_t off = 0;
+  uint64_t forgot = 0;
   int ok;
   if(!c)
     return RIFT_NOMEM;
@@ -32,9 +33,9 @@ static rift_err digest(const struct rift_source *s, const void *p, size_t n,
   while(ok && off < n) {
     size_t step = n - off < HASH_STEP ? n - off : HASH_STEP;
     ok = EVP_DigestUpdate(c, (const unsigned char *)p + off, step);
-    if(s)
-      rift_source_forget(s, off, step);
     off += step;
+    if(s)
+      rift_source_forget_behind(s, &forgot, off);
   }
   if(ok)
     ok = EVP_DigestFinal_ex(c, md, &mdlen);

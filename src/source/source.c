@@ -75,6 +75,10 @@ rift_err rift_source_open(struct rift_source *s, const char *path,
   }
   close(fd);
   madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+  /* Read ahead and cache the file in 2 MiB pages where the kernel can: one
+   * mapping per 2 MiB instead of 512, to map in and to drop (see
+   * rift_source_forget_behind). */
+  madvise(m, (size_t)st.st_size, MADV_HUGEPAGE);
   s->map = m;
   s->maplen = (size_t)st.st_size;
   s->data = m;
@@ -120,6 +124,24 @@ void rift_source_forget(const struct rift_source *s, uint64_t off, uint64_t len)
   end = ((uintptr_t)s->map + off + len) & ~(page - 1);
   if(end > start)
     madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
+void rift_source_forget_behind(const struct rift_source *s, uint64_t *mark,
+                               uint64_t off)
+{
+  uintptr_t unit = (uintptr_t)2 << 20, end;
+  if(!s->map || off <= *mark || *mark >= s->maplen)
+    return;
+  if(off >= s->maplen) {
+    end = s->maplen;
+  }
+  else {
+    end = (((uintptr_t)s->map + off) & ~(unit - 1)) - (uintptr_t)s->map;
+    if(end > off || end <= *mark)
+      return; /* below the mapping's first 2 MiB boundary, or nothing new */
+  }
+  rift_source_forget(s, *mark, end - *mark);
+  *mark = end;
 }
 
 void rift_source_prefetch(const struct rift_source *s, uint64_t off, uint64_t len)

@@ -39,6 +39,13 @@ void rift_source_close(struct rift_source *s);
  * does not count against resident memory however large it is.  The bytes
  * stay readable (they are paged in again if touched). */
 void rift_source_forget(const struct rift_source *s, uint64_t off, uint64_t len);
+/* For a reader moving forward: forget everything before off not forgotten
+ * yet (*mark, from 0, says how far that is).  Dropped in whole 2 MiB units
+ * of the mapping, so a 2 MiB page of the page cache is let go in one piece
+ * (dropping part of it would split it, with a TLB flush on every CPU the
+ * process runs on); from off = the source's length on, the rest. */
+void rift_source_forget_behind(const struct rift_source *s, uint64_t *mark,
+                               uint64_t off);
 /* Map [off, off+len) of a mapped file in one call before reading it (one
  * system call instead of a page fault every few pages).  A hint: it may
  * do nothing. */

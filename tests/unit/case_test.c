@@ -1,11 +1,16 @@
-/* Unit tests of src/source/walk.c paths, src/map/ and src/out/. */
+/* Unit tests of src/source/ (walk.c paths, forgetting read pages),
+ * src/map/ and src/out/. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/rtime.h"
 #include "map/map.h"
 #include "out/csv.h"
 #include "out/ecs.h"
 #include "out/json.h"
+#include "source/source.h"
 #include "source/walk.h"
 #include "unit.h"
 
@@ -54,6 +59,48 @@ void unit_walk_paths(struct unit *t)
   CHECK_STR(t, rift_archive_sniff((const uint8_t *)"PK\x03\x04xx", 6), "zip");
   CHECK_STR(t, rift_archive_sniff((const uint8_t *)"\x1f\x8b\x08", 3), "gz");
   CHECK(t, rift_archive_sniff((const uint8_t *)"ElfFile\0", 8) == NULL);
+}
+
+/* rift_source_forget_behind: the mark only moves forward, stays at or below
+ * the offset asked for, lands on a 2 MiB boundary of the mapping (or the
+ * end), and the bytes stay readable and unchanged. */
+void unit_source_forget(struct unit *t)
+{
+  char path[] = "/tmp/rift-unit-XXXXXX";
+  size_t len = ((size_t)9 << 20) + 12345, i, bad = 0;
+  struct rift_source s;
+  uint64_t mark = 0, prev = 0, off;
+  unsigned char *data = malloc(len);
+  int fd = mkstemp(path);
+  if(fd < 0 || !data) {
+    CHECK(t, !"temporary file");
+    free(data);
+    return;
+  }
+  for(i = 0; i < len; i++)
+    data[i] = (unsigned char)(i * 7 + (i >> 12));
+  CHECK(t, write(fd, data, len) == (ssize_t)len);
+  close(fd);
+  CHECK_INT(t, rift_source_open(&s, path, NULL), RIFT_OK);
+  unlink(path);
+  CHECK(t, s.map != NULL && s.len == len);
+  for(off = 0; s.map; off = off < len ? off + 300000 : len + 1) {
+    rift_source_forget_behind(&s, &mark, off);
+    if(mark < prev || (mark > off && off < len) ||
+       (mark && mark != len &&
+        ((uintptr_t)s.data + mark) % ((uintptr_t)2 << 20)))
+      bad++;
+    if(off >= len && mark != len)
+      bad++;
+    prev = mark;
+    if(off > len)
+      break;
+  }
+  CHECK_INT(t, bad, 0);
+  CHECK_INT(t, mark, len);
+  CHECK(t, s.len == len && !memcmp(s.data, data, len));
+  rift_source_close(&s);
+  free(data);
 }
 
 static const char *fstr(const struct rift_event *e, const char *name,

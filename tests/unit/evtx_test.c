@@ -143,6 +143,46 @@ void unit_evtx_samples(struct unit *t)
   }
 }
 
+/* Jobs cover every chunk once, in order: 16 chunks each, the last 32 or so
+ * in jobs of 4; byte ranges follow the chunks. */
+void unit_evtx_jobs(struct unit *t)
+{
+  static const size_t sizes[] = { 0, 1, 3, 4, 5, 15, 16, 17, 31, 32, 33, 47,
+                                  48, 49, 64, 100, 1000, 2048, 65535 };
+  size_t k;
+  for(k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+    struct rift_evtx e;
+    struct rift_evtx_job jb;
+    size_t i, n, next = 0, bad = 0, small = 0;
+    memset(&e, 0, sizeof(e));
+    e.nslots = sizes[k];
+    n = rift_evtx_jobs(&e);
+    for(i = 0; i < n; i++) {
+      rift_evtx_job(&e, i, &jb);
+      if(jb.first != next || jb.end <= jb.first ||
+         jb.off != RIFT_EVTX_HEADER_SIZE + jb.first * (uint64_t)RIFT_EVTX_CHUNK_SIZE ||
+         jb.len != (jb.end - jb.first) * (uint64_t)RIFT_EVTX_CHUNK_SIZE)
+        bad++;
+      if(jb.end - jb.first != RIFT_EVTX_CHUNKS_PER_JOB) {
+        if(jb.end - jb.first > RIFT_EVTX_CHUNKS_PER_TAIL_JOB)
+          bad++;
+        small++;
+      }
+      next = jb.end;
+    }
+    CHECK_INT(t, bad, 0);
+    CHECK_INT(t, next, sizes[k]);
+    /* the small jobs are the last ones, at most the tail's worth */
+    CHECK(t, small * RIFT_EVTX_CHUNKS_PER_TAIL_JOB <
+               RIFT_EVTX_TAIL_CHUNKS + RIFT_EVTX_CHUNKS_PER_JOB +
+                 RIFT_EVTX_CHUNKS_PER_TAIL_JOB);
+    if(n) {
+      rift_evtx_job(&e, n - 1, &jb);
+      CHECK(t, jb.end - jb.first <= RIFT_EVTX_CHUNKS_PER_TAIL_JOB);
+    }
+  }
+}
+
 void unit_evtx_damaged(struct unit *t)
 {
   struct collect c;

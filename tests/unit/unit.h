@@ -73,6 +73,7 @@ const char *unit_path(struct unit *t, const char *rel);
   U(core_field) U(core_utf16) U(core_time) U(core_pool) U(core_event)     \
   U(core_diag)     \
   U(evtx_values) U(evtx_samples) U(evtx_damaged) U(evtx_programs)         \
+  U(evtx_jobs) U(source_forget)                                           \
   U(store_roundtrip) U(walk_paths) U(map_winlog) U(out_writers)          \
   U(sigma_values) U(sigma_modifiers) U(sigma_expand) U(sigma_conditions)  \
   U(sigma_invalid) U(sigma_correlation) U(sigma_filters) U(sigma_ac)      \
