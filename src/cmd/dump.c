@@ -280,7 +280,7 @@ int cmd_dump(int argc, char **argv)
   for(k = 0; k < window; k++) {
     if(rift_evtx_ctx_new(&slots[k].ctx))
       die("out of memory");
-    rift_buf_init_large(&slots[k].out, RIFT_BUF_MAX_OUTPUT, 4u << 20);
+    rift_buf_init(&slots[k].out, RIFT_BUF_MAX_OUTPUT);
     rift_buf_init(&slots[k].msgs.text, RIFT_BUF_MAX_LINE);
   }
 

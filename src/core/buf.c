@@ -1,7 +1,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -24,25 +23,6 @@ void rift_buf_release(struct rift_buf *b)
   if(b->alloc)
     free(b->buf);
   rift_buf_init(b, b->max);
-}
-
-void rift_buf_init_large(struct rift_buf *b, size_t max, size_t cap)
-{
-  size_t huge = (size_t)2 << 20;
-  char *p;
-  rift_buf_init(b, max);
-  cap = (cap + huge - 1) & ~(huge - 1);
-  if(cap > max + 1)
-    return; /* the ceiling is below 2 MiB pages: grows as usual */
-  p = aligned_alloc(huge, cap);
-  if(!p)
-    return; /* grows as usual from the first write */
-#ifdef MADV_HUGEPAGE
-  madvise(p, cap, MADV_HUGEPAGE);
-#endif
-  p[0] = 0;
-  b->buf = p;
-  b->alloc = cap;
 }
 
 rift_err rift_grow(void **arr, size_t *cap, size_t need, size_t elem,

@@ -45,12 +45,6 @@ extern char rift_buf_slop[1];
 
 void rift_buf_init(struct rift_buf *b, size_t max);
 void rift_buf_release(struct rift_buf *b);
-/* For a large buffer filled again and again (a worker's output batch): cap
- * bytes allocated at once, in 2 MiB pages where the kernel offers them
- * (one page fault per 2 MiB instead of 512, and as few pages to free).
- * Only the pages written are used; it grows as usual beyond cap, or from
- * the start if cap rounded up to 2 MiB is above the ceiling max. */
-void rift_buf_init_large(struct rift_buf *b, size_t max, size_t cap);
 /* Make room for extra more bytes (+1 for the NUL). */
 rift_err rift_buf_grow(struct rift_buf *b, size_t extra);
 

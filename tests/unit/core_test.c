@@ -123,31 +123,6 @@ void unit_core_buf(struct unit *t)
     CHECK(t, b.buf == rift_buf_slop && b.len == 0);
   }
   rift_buf_release(&b);
-  {
-    /* a large buffer: allocated at once (2 MiB rounded), grows beyond,
-     * keeps its ceiling */
-    size_t n = (size_t)5 << 20;
-    rift_buf_init_large(&b, RIFT_BUF_MAX_OUTPUT, (size_t)3 << 20);
-    CHECK(t, b.alloc == ((size_t)4 << 20) && b.len == 0 && b.buf[0] == 0);
-    for(i = 0; i < n && !b.err; i++)
-      rift_buf_addch(&b, (char)('a' + i % 26));
-    CHECK_INT(t, b.len, n);
-    CHECK(t, b.alloc > n);
-    for(i = 0; i < n && b.buf[i] == (char)('a' + i % 26); i++)
-      ;
-    CHECK_INT(t, i, n);
-    rift_buf_reset(&b);
-    CHECK_INT(t, rift_buf_adds(&b, "again"), RIFT_OK);
-    CHECK_STR(t, b.buf, "again");
-    rift_buf_release(&b);
-    rift_buf_init_large(&b, 100, (size_t)4 << 20);
-    CHECK_INT(t, rift_buf_add(&b, rift_buf_slop, 0), RIFT_OK);
-    for(i = 0; i < 100; i++)
-      rift_buf_addch(&b, 'x');
-    CHECK_INT(t, rift_buf_addch(&b, 'y'), RIFT_LIMIT);
-    CHECK_INT(t, b.len, 100);
-    rift_buf_release(&b);
-  }
   json_random(t);
 }
 
