@@ -3,10 +3,9 @@
  */
 #include <string.h>
 
-#include <openssl/evp.h>
-
-#include "net/crypto.h"
+#include "core/libcrypto.h"
 #include "net/cid.h"
+#include "net/crypto.h"
 #include "net/pkt.h"
 
 /* ICMP types with a reply type; anything else is one-way. */

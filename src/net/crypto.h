@@ -10,7 +10,7 @@
 #ifndef RIFT_NET_CRYPTO_H
 #define RIFT_NET_CRYPTO_H
 
-#include <openssl/evp.h>
+#include "core/libcrypto.h"
 
 const EVP_MD *rift_md5(void);
 const EVP_MD *rift_sha1(void);

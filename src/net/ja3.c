@@ -1,8 +1,7 @@
 /*
  * ja3.c - JA3/JA3S strings and hashes (ja3.h).
  */
-#include <openssl/evp.h>
-
+#include "core/libcrypto.h"
 #include "net/crypto.h"
 #include "net/ja3.h"
 

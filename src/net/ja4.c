@@ -4,8 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
+#include "core/libcrypto.h"
 #include "net/crypto.h"
 #include "net/ja4.h"
 

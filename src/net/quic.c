@@ -4,10 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/err.h>
-#include <openssl/evp.h>
-
 #include "core/cur.h"
+#include "core/libcrypto.h"
 #include "net/crypto.h"
 #include "net/quic.h"
 

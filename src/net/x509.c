@@ -4,14 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/asn1.h>
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/objects.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
-
+#include "core/libcrypto.h"
 #include "core/rtime.h"
 #include "net/crypto.h"
 #include "net/pkt.h"

@@ -1,8 +1,7 @@
 /*
  * hash.c - SHA-256 with OpenSSL's EVP interface (hash.h).
  */
-#include <openssl/evp.h>
-
+#include "core/libcrypto.h"
 #include "source/hash.h"
 
 #define HASH_STEP (8u << 20)
