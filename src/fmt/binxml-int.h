@@ -170,6 +170,8 @@ struct bx_chunk {
   struct bx_prog **progs;      /* render programs by shape hash */
   uint32_t progs_cap, nprogs;
   struct rec *rec_buf;         /* program recorder scratch */
+  struct bx_node *cnodes;      /* compile's growing node vector, reused */
+  uint32_t cnodes_cap;
   uint32_t fail_off;           /* offset of the last failure */
   const char *fail_why;        /* static reason text */
 };

@@ -45,6 +45,7 @@ rift_err bx_chunk_init(struct bx_chunk *c)
 void bx_chunk_release(struct bx_chunk *c)
 {
   free(c->rec_buf);
+  free(c->cnodes);
   free(c->progs);
   free(c->nodes);
   free(c->names);
@@ -251,7 +252,7 @@ struct comp {
   struct bx_chunk *c;
   struct rift_cur cur;
   int dep;               /* elements carry a dependency identifier */
-  struct bx_node *v;     /* growing node vector (malloc) */
+  struct bx_node *v;     /* growing node vector (the chunk's cnodes) */
   uint32_t n, cap;
   rift_err err;
 };
@@ -574,12 +575,15 @@ static rift_err compile(struct bx_chunk *c, struct rift_arena *a, size_t start,
   memset(&k, 0, sizeof(k));
   k.c = c;
   k.dep = dep;
+  /* the node vector is kept from one compile to the next: no malloc and
+   * free per template and per nested BinXML value (with two threads
+   * malloc's arena trimming made them cost page faults) */
+  k.v = c->cnodes;
+  k.cap = c->cnodes_cap;
   rift_cur_init(&k.cur, c->p, end);
   rift_cur_seek(&k.cur, start);
   cnode(&k, 0); /* index 0: none */
-  if(k.err)
-    return k.err;
-  rc = comp_content(&k, 0, 0, &t->root, NULL);
+  rc = k.err ? k.err : comp_content(&k, 0, 0, &t->root, NULL);
   if(!rc) {
     t->nodes = rift_arena_alloc(a, k.n * sizeof(*k.v));
     if(!t->nodes)
@@ -588,7 +592,8 @@ static rift_err compile(struct bx_chunk *c, struct rift_arena *a, size_t start,
       memcpy(t->nodes, k.v, k.n * sizeof(*k.v));
     t->n = k.n;
   }
-  free(k.v);
+  c->cnodes = k.v;
+  c->cnodes_cap = k.cap;
   return rc;
 }
 
