@@ -1,5 +1,6 @@
 #include <dlfcn.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "core/dlib.h"
 
@@ -45,4 +46,13 @@ rift_err rift_dlib_load(struct rift_dlib *lib)
   rc = lib->state > 0 ? RIFT_OK : RIFT_UNSUPPORTED;
   pthread_mutex_unlock(&lib->mu);
   return rc;
+}
+
+void rift_dlib_load_or_die(struct rift_dlib *lib, int *ready)
+{
+  if(rift_dlib_load(lib)) {
+    fprintf(stderr, "rift: %s\n", lib->why);
+    exit(128);
+  }
+  __atomic_store_n(ready, 1, __ATOMIC_RELEASE);
 }

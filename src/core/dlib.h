@@ -48,6 +48,49 @@ struct rift_dlib {
   { (pkg), (syms), sizeof(syms) / sizeof((syms)[0]), { __VA_ARGS__ },      \
     PTHREAD_MUTEX_INITIALIZER, 0, "" }
 
+/*
+ * Libraries rift always needs but not at every start (libcrypto, SQLite):
+ * every call goes through a table filled on the first call from any
+ * thread, so no caller has to load it first.  One header per library
+ * includes the library's own headers, then
+ *
+ *   #define SQ_SYMS(X) X(sqlite3_open_v2) X(sqlite3_close) ...
+ *   RIFT_DLIB_TABLE(libsqlite, SQ_SYMS)
+ *   #define sqlite3_open_v2 (*rift_libsqlite()->sqlite3_open_v2)
+ *   ...
+ *
+ * and one .c file, with RIFT_DLIB_TABLE_DEFINE(libsqlite, SQ_SYMS, package,
+ * soname) and without those #defines, fills it.  Failing to load is fatal
+ * (exit 128) with the package to install.
+ */
+#define RIFT_DLIB_MEMBER(f) __typeof__(f) *f;
+#define RIFT_DLIB_TABLE(name, SYMS)                                        \
+  struct rift_##name {                                                     \
+    SYMS(RIFT_DLIB_MEMBER)                                                 \
+  };                                                                       \
+  extern struct rift_##name rift_##name##_fn;                              \
+  extern int rift_##name##_ready;                                          \
+  void rift_##name##_load(void);                                           \
+  static inline const struct rift_##name *rift_##name(void)                \
+  {                                                                        \
+    if(!__atomic_load_n(&rift_##name##_ready, __ATOMIC_ACQUIRE))           \
+      rift_##name##_load();                                                \
+    return &rift_##name##_fn;                                              \
+  }
+#define RIFT_DLIB_TABLE_DEFINE(name, SYMS, pkg, soname)                    \
+  struct rift_##name rift_##name##_fn;                                     \
+  int rift_##name##_ready;                                                 \
+  void rift_##name##_load(void)                                            \
+  {                                                                        \
+    static const struct rift_dlsym syms[] = { SYMS(RIFT_DLIB_TSYM_##name) }; \
+    static struct rift_dlib lib = RIFT_DLIB(pkg, syms, soname);            \
+    rift_dlib_load_or_die(&lib, &rift_##name##_ready);                     \
+  }
+
+/* rift_dlib_load, then mark *ready; on failure the reason on stderr and
+ * exit(128). */
+void rift_dlib_load_or_die(struct rift_dlib *lib, int *ready);
+
 /* Opens the library and resolves every symbol, once per process (safe from
  * any thread).  RIFT_OK, or RIFT_UNSUPPORTED with lib->why saying which
  * library or symbol is missing and which package provides it. */

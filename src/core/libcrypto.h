@@ -6,10 +6,11 @@
  * start and exit), yet only hashing and the network decoders (JA3/JA4,
  * QUIC, certificates) use it.  So it is not linked: code that calls it
  * includes this header instead of <openssl/...>, and each call goes through
- * a table filled with dlopen/dlsym (core/dlib.h) on the first call from
- * any thread.  Prototypes come from OpenSSL's own headers (__typeof__), so
- * every call is type-checked as a direct one.  A libcrypto that cannot be
- * loaded is fatal, with the Debian package to install.
+ * a table filled with dlopen/dlsym on the first call from any thread
+ * (RIFT_DLIB_TABLE, core/dlib.h).  Prototypes come from OpenSSL's own
+ * headers (__typeof__), so every call is type-checked as a direct one.  A
+ * libcrypto that cannot be loaded is fatal, with the Debian package to
+ * install.
  *
  * A function not yet in RIFT_CRYPTO_SYMS fails to link (undefined
  * reference): add it to the list and to the #defines below.
@@ -24,6 +25,8 @@
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+
+#include "core/dlib.h"
 
 #define RIFT_CRYPTO_SYMS(X) \
   X(ASN1_STRING_get0_data) X(ASN1_STRING_length) X(ASN1_STRING_to_UTF8) \
@@ -48,22 +51,7 @@
   X(X509_get_issuer_name) X(X509_get_pathlen) X(X509_get_signature_nid) \
   X(X509_get_subject_name) X(X509_get_version) X(X509_verify) X(d2i_X509)
 
-struct rift_libcrypto {
-#define RIFT_CRYPTO_MEMBER(f) __typeof__(f) *f;
-  RIFT_CRYPTO_SYMS(RIFT_CRYPTO_MEMBER)
-#undef RIFT_CRYPTO_MEMBER
-};
-
-extern struct rift_libcrypto rift_libcrypto_fn;
-extern int rift_libcrypto_ready;
-void rift_libcrypto_load(void);
-
-static inline const struct rift_libcrypto *rift_libcrypto(void)
-{
-  if(!__atomic_load_n(&rift_libcrypto_ready, __ATOMIC_ACQUIRE))
-    rift_libcrypto_load();
-  return &rift_libcrypto_fn;
-}
+RIFT_DLIB_TABLE(libcrypto, RIFT_CRYPTO_SYMS)
 
 #ifndef RIFT_LIBCRYPTO_TABLE
 #define ASN1_STRING_get0_data (*rift_libcrypto()->ASN1_STRING_get0_data)

@@ -10,9 +10,8 @@
 #ifndef RIFT_STORE_INT_H
 #define RIFT_STORE_INT_H
 
-#include <sqlite3.h>
-
 #include "core/buf.h"
+#include "core/libsqlite.h"
 #include "store/store.h"
 
 /* events: core columns, in this order, then the field columns, then
