@@ -50,6 +50,23 @@ for k, v in seeds.items():
     open(os.path.join(out, "seed." + k), "wb").write(v)
 PY
         EXTRA=(-max_len=65536) ;;
+  x509|tls|pcap) # certificates, TLS records and small captures from the sample pcaps
+        # (without seeds OpenSSL's DER decoder refuses every random input and
+        # the harness never reaches rift's code)
+        find "$DATA/pcap" -name '*.pcap*' -size -5M | sort > "fuzz/out/$NAME/pcaps.txt"
+        case $NAME in
+          pcap) while read -r f; do [ "$(stat -c %s "$f")" -lt 200000 ] || continue
+                  cp -n "$f" "$CORPUS/$(sha1sum "$f" | cut -c1-16)"; done < "fuzz/out/$NAME/pcaps.txt"
+                EXTRA=(-max_len=200000) ;;
+          *) if command -v tshark >/dev/null; then
+               field=$([ "$NAME" = x509 ] && echo tls.handshake.certificate || echo tcp.payload)
+               while read -r f; do tshark -r "$f" -Y tls -T fields -e "$field" 2>/dev/null; done \
+                 < "fuzz/out/$NAME/pcaps.txt" | tr ',' '\n' | grep -E '^[0-9a-f]{16,}$' | sort -u | head -300 |
+                 while read -r h; do python3 -c "import sys;sys.stdout.buffer.write(bytes.fromhex(sys.argv[1]))" "$h" \
+                   > "$CORPUS/seed-$(echo "$h" | sha1sum | cut -c1-16)"; done || true
+             fi
+             EXTRA=(-max_len=16384) ;;
+        esac ;;
   eprules) for f in rules/endpoint/*.yaml; do cp -n "$f" "$CORPUS/$(basename "$f")"; done
         EXTRA=(-max_len=65536) ;;
   *) EXTRA=() ;;

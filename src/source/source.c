@@ -78,7 +78,8 @@ rift_err rift_source_open(struct rift_source *s, const char *path,
   /* Read ahead and cache the file in 2 MiB pages where the kernel can: one
    * mapping per 2 MiB instead of 512, to map in and to drop (see
    * rift_source_forget_behind). */
-  madvise(m, (size_t)st.st_size, MADV_HUGEPAGE);
+  if(st.st_size >= (off_t)2 << 20)
+    madvise(m, (size_t)st.st_size, MADV_HUGEPAGE);
   s->map = m;
   s->maplen = (size_t)st.st_size;
   s->data = m;
