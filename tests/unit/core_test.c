@@ -7,15 +7,19 @@
 #include "core/buf.h"
 #include "core/cur.h"
 #include "core/diag.h"
+#include "core/dlib.h"
 #include "core/err.h"
 #include "core/event.h"
 #include "core/field.h"
 #include "core/hmap.h"
+#include "core/libcrypto.h"
 #include "core/pool.h"
 #include "core/progress.h"
 #include "core/rtime.h"
 #include "core/utf16.h"
 #include "unit.h"
+
+#include <zlib.h>
 
 void unit_core_err(struct unit *t)
 {
@@ -638,4 +642,40 @@ void unit_core_diag(struct unit *t)
   CHECK_INT(t, p.drawn, 0);
   rift_progress_done(&p);
   CHECK_INT(t, p.drawn, 0);
+}
+
+/* Libraries opened on first use: a missing library or symbol is refused
+ * with the package to install (and stays refused), a present one resolves
+ * to the same function the linker would give; the libcrypto table fills on
+ * its first call. */
+static const char *(*sym_zlibVersion)(void);
+static void *sym_missing;
+
+void unit_core_dlib(struct unit *t)
+{
+  static const struct rift_dlsym ok_syms[] = {
+    { "zlibVersion", (void **)&sym_zlibVersion },
+  };
+  static const struct rift_dlsym bad_syms[] = {
+    { "rift_no_such_function", &sym_missing },
+  };
+  static struct rift_dlib none = RIFT_DLIB("libnothere9", ok_syms,
+                                           "libnothere.so.9");
+  static struct rift_dlib bad = RIFT_DLIB("zlib1g", bad_syms, "libz.so.1");
+  static struct rift_dlib ok = RIFT_DLIB("zlib1g", ok_syms, "libnothere.so.9",
+                                         "libz.so.1");
+  unsigned char md[16];
+  unsigned int mdlen = 0;
+  CHECK_INT(t, rift_dlib_load(&none), RIFT_UNSUPPORTED);
+  CHECK(t, strstr(none.why, "libnothere.so.9") && strstr(none.why, "libnothere9"));
+  CHECK_INT(t, rift_dlib_load(&none), RIFT_UNSUPPORTED);
+  CHECK_INT(t, rift_dlib_load(&bad), RIFT_UNSUPPORTED);
+  CHECK(t, strstr(bad.why, "rift_no_such_function") && strstr(bad.why, "zlib1g"));
+  CHECK_INT(t, rift_dlib_load(&ok), RIFT_OK);
+  CHECK(t, sym_zlibVersion && !strcmp(sym_zlibVersion(), zlibVersion()));
+  /* MD5("abc") through the libcrypto table */
+  CHECK_INT(t, EVP_Digest("abc", 3, md, &mdlen, EVP_md5(), NULL), 1);
+  CHECK_INT(t, mdlen, 16);
+  CHECK(t, md[0] == 0x90 && md[1] == 0x01 && md[15] == 0x72);
+  CHECK(t, rift_libcrypto_ready);
 }

@@ -71,7 +71,7 @@ const char *unit_path(struct unit *t, const char *rel);
 #define UNIT_LIST(U)                                                      \
   U(core_err) U(core_cur) U(core_buf) U(core_arena) U(core_hmap)          \
   U(core_field) U(core_utf16) U(core_time) U(core_pool) U(core_event)     \
-  U(core_diag)     \
+  U(core_diag) U(core_dlib)                                               \
   U(evtx_values) U(evtx_samples) U(evtx_damaged) U(evtx_programs)         \
   U(evtx_jobs) U(source_forget)                                           \
   U(store_roundtrip) U(walk_paths) U(map_winlog) U(out_writers)          \
