@@ -131,11 +131,17 @@ rift_err rift_evtx_open(struct rift_evtx *e, const struct rift_source *src,
   return RIFT_OK;
 }
 
+/* Jobs of RIFT_EVTX_CHUNKS_PER_JOB chunks before the tail. */
+static size_t head_jobs(const struct rift_evtx *e)
+{
+  return e->nslots > RIFT_EVTX_TAIL_CHUNKS
+           ? (e->nslots - RIFT_EVTX_TAIL_CHUNKS) / RIFT_EVTX_CHUNKS_PER_JOB
+           : 0;
+}
+
 size_t rift_evtx_jobs(const struct rift_evtx *e)
 {
-  size_t head = e->nslots > RIFT_EVTX_TAIL_CHUNKS
-                  ? (e->nslots - RIFT_EVTX_TAIL_CHUNKS) / RIFT_EVTX_CHUNKS_PER_JOB
-                  : 0;
+  size_t head = head_jobs(e);
   size_t tail = e->nslots - head * RIFT_EVTX_CHUNKS_PER_JOB;
   return head + (tail + RIFT_EVTX_CHUNKS_PER_TAIL_JOB - 1) /
                   RIFT_EVTX_CHUNKS_PER_TAIL_JOB;
@@ -143,9 +149,7 @@ size_t rift_evtx_jobs(const struct rift_evtx *e)
 
 void rift_evtx_job(const struct rift_evtx *e, size_t i, struct rift_evtx_job *jb)
 {
-  size_t head = e->nslots > RIFT_EVTX_TAIL_CHUNKS
-                  ? (e->nslots - RIFT_EVTX_TAIL_CHUNKS) / RIFT_EVTX_CHUNKS_PER_JOB
-                  : 0;
+  size_t head = head_jobs(e);
   if(i < head) {
     jb->first = i * RIFT_EVTX_CHUNKS_PER_JOB;
     jb->end = jb->first + RIFT_EVTX_CHUNKS_PER_JOB;

@@ -250,7 +250,7 @@ static int cmpstr(const void *a, const void *b)
 }
 
 static rift_err walk_path(struct walker *w, const char *real, const char *disp,
-                          const char *container, unsigned depth, int top);
+                          const char *container, unsigned depth);
 
 /* ---- folders ------------------------------------------------------------- */
 
@@ -302,7 +302,7 @@ static rift_err walk_dir(struct walker *w, const char *real, const char *prefix,
     if(!r || !p)
       rc = RIFT_NOMEM;
     else
-      rc = walk_path(w, r, p, container, depth + 1, 0);
+      rc = walk_path(w, r, p, container, depth + 1);
     free(r);
     free(p);
   }
@@ -627,8 +627,9 @@ static int has_ext(const char *name, const char *const *ext)
 }
 
 static rift_err walk_path(struct walker *w, const char *real, const char *disp,
-                          const char *container, unsigned depth, int top)
+                          const char *container, unsigned depth)
 {
+  int top = disp == w->top; /* the path given to rift_walk: links followed */
   struct stat st;
   struct rift_walk_item it;
   uint8_t head[512];
@@ -696,7 +697,7 @@ rift_err rift_walk(const char *path, const struct rift_walk_opts *o,
   w.fn = fn;
   w.ctx = ctx;
   w.top = disp;
-  rc = walk_path(&w, disp, disp, NULL, 0, 1);
+  rc = walk_path(&w, disp, disp, NULL, 0);
   if(w.tmp[0])
     rmdir(w.tmp);
   free(disp);
